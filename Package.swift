@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import Foundation
+import PackageDescription
+
+/// Swift SIMD types lower to vector FMA only when the compiler may use the CPU's vector
+/// features; without them `addingProduct` becomes one library call per lane. On x86-64 we
+/// therefore build for the CPU doing the build (`native`, like `-march=native`); set
+/// `DEEPBAYES_TARGET_CPU` (for example `x86-64-v3`) to build a binary for other machines.
+/// arm64's baseline already includes NEON, so it needs no flag.
+let simdSettings: [SwiftSetting] = {
+    #if arch(x86_64)
+    let cpu = ProcessInfo.processInfo.environment["DEEPBAYES_TARGET_CPU"] ?? "native"
+    return [.unsafeFlags(["-target-cpu", cpu])]
+    #else
+    return []
+    #endif
+}()
+
+let package = Package(
+    name: "DeepBayes",
+    products: [
+        .library(name: "DeepBayesCore", targets: ["DeepBayesCore"]),
+        .library(name: "DeepBayesBackends", targets: ["DeepBayesBackends"]),
+        .executable(name: "deepbayes", targets: ["deepbayes"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenCL",
+            pkgConfig: "OpenCL",
+            providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers"])]
+        ),
+        .target(name: "DeepBayesCore", swiftSettings: simdSettings),
+        .target(name: "DeepBayesCPU", dependencies: ["DeepBayesCore"], swiftSettings: simdSettings),
+        .target(name: "DeepBayesOpenCL", dependencies: ["DeepBayesCore", "COpenCL"]),
+        .target(name: "DeepBayesBackends", dependencies: ["DeepBayesCore", "DeepBayesCPU", "DeepBayesOpenCL"]),
+        .executableTarget(
+            name: "deepbayes",
+            dependencies: [
+                "DeepBayesBackends",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DeepBayesTests",
+            dependencies: ["DeepBayesCore", "DeepBayesBackends"],
+            swiftSettings: simdSettings
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,68 @@
+/// One device a backend can run on, as `deepbayes devices` lists it.
+public struct DeviceInfo: Sendable, CustomStringConvertible {
+    /// What to pass to `--device` to pick this device (`cpu`, `opencl:1`).
+    public let selector: String
+    /// Free-form lines: name, type, compute units, memory, platform.
+    public let details: [String: String]
+    /// The order in which `details` are shown.
+    public let detailOrder: [String]
+
+    public init(selector: String, details: [(String, String)]) {
+        self.selector = selector
+        self.details = Dictionary(details, uniquingKeysWith: { first, _ in first })
+        self.detailOrder = details.map(\.0)
+    }
+
+    public var description: String {
+        selector + ": " + detailOrder.compactMap { key in details[key].map { "\(key)=\($0)" } }.joined(separator: ", ")
+    }
+}
+
+/// A kind of backend that can be created by name.
+public struct BackendFactory: Sendable {
+    /// The registry name (`cpu`, `opencl`); `--device NAME` or `--device NAME:INDEX`.
+    public let name: String
+    /// One line on what it is.
+    public let summary: String
+    /// Creates the backend on device `index` (nil: the backend's default device).
+    public let make: @Sendable (_ index: Int?) throws -> any Backend
+    /// Lists the devices, or throws `backendUnavailable` saying why there are none.
+    public let devices: @Sendable () throws -> [DeviceInfo]
+
+    public init(name: String, summary: String,
+                make: @escaping @Sendable (_ index: Int?) throws -> any Backend,
+                devices: @escaping @Sendable () throws -> [DeviceInfo]) {
+        self.name = name
+        self.summary = summary
+        self.make = make
+        self.devices = devices
+    }
+}
+
+/// The backends known to a program, found by name. `DeepBayesBackends.standardRegistry`
+/// holds the built-in ones; adding a backend means adding its factory there.
+public struct BackendRegistry: Sendable {
+    /// The registered factories in the order they were given.
+    public let factories: [BackendFactory]
+
+    public init(_ factories: [BackendFactory]) { self.factories = factories }
+
+    /// The registered names.
+    public var names: [String] { factories.map(\.name) }
+
+    /// Creates the backend for a device selector `NAME` or `NAME:INDEX`.
+    public func makeBackend(_ selector: String) throws -> any Backend {
+        let parts = selector.split(separator: ":", maxSplits: 1).map(String.init)
+        guard let name = parts.first, let factory = factories.first(where: { $0.name == name }) else {
+            throw DeepBayesError.unknownBackend(name: selector, available: names)
+        }
+        var index: Int?
+        if parts.count == 2 {
+            guard let value = Int(parts[1]), value >= 0 else {
+                throw DeepBayesError.invalidArgument(operation: "device", reason: "'\(selector)': the device index must be a non-negative integer")
+            }
+            index = value
+        }
+        return try factory.make(index)
+    }
+}

@@ -1,0 +1,48 @@
+/// Philox4x32-10 (Salmon, Moraes, Dror, Shaw, "Parallel random numbers: as easy as 1, 2, 3",
+/// SC'11): a counter-based generator, so element `i` of any random tensor is a pure function
+/// of `(seed, stream, i)` and every backend produces the same numbers.
+///
+/// Layout (DESIGN.md): key = seed as (low word, high word); counter = (block low, block high,
+/// stream low, stream high) with block `i / 4` and lane `i % 4`.
+public enum Philox {
+    /// Ten rounds of the 4x32 bijection of `counter` under `key`.
+    @inlinable
+    public static func block(counter: SIMD4<UInt32>, key: SIMD2<UInt32>) -> SIMD4<UInt32> {
+        var c = counter
+        var k = key
+        for round in 0..<10 {
+            if round > 0 { k &+= SIMD2(0x9E37_79B9, 0xBB67_AE85) }
+            let p0 = UInt64(0xD251_1F53) &* UInt64(c[0])
+            let p1 = UInt64(0xCD9E_8D57) &* UInt64(c[2])
+            c = SIMD4(UInt32(truncatingIfNeeded: p1 >> 32) ^ c[1] ^ k[0], UInt32(truncatingIfNeeded: p1),
+                      UInt32(truncatingIfNeeded: p0 >> 32) ^ c[3] ^ k[1], UInt32(truncatingIfNeeded: p0))
+        }
+        return c
+    }
+
+    /// The four words of block `block` in `stream` under `seed`.
+    @inlinable
+    public static func words(seed: UInt64, stream: UInt64, block: UInt64) -> SIMD4<UInt32> {
+        Philox.block(counter: SIMD4(UInt32(truncatingIfNeeded: block), UInt32(truncatingIfNeeded: block >> 32),
+                                    UInt32(truncatingIfNeeded: stream), UInt32(truncatingIfNeeded: stream >> 32)),
+                     key: SIMD2(UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32)))
+    }
+
+    /// A uniform float in (0, 1] from the top 24 bits of `x`: `((x >> 8) + 1) · 2⁻²⁴`.
+    @inlinable
+    public static func uniform(_ x: UInt32) -> Float {
+        Float((x >> 8) + 1) * 0x1p-24
+    }
+}
+
+/// Where random numbers come from: a seed and a stream that separates tensors and steps.
+/// Element `i` of a random tensor uses Philox block `i / 4`, lane `i % 4`.
+public struct RandomStream: Hashable, Sendable {
+    public let seed: UInt64
+    public let stream: UInt64
+
+    public init(seed: UInt64, stream: UInt64) {
+        self.seed = seed
+        self.stream = stream
+    }
+}
