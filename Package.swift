@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "DeepBayesCore", targets: ["DeepBayesCore"]),
         .library(name: "DeepBayesBackends", targets: ["DeepBayesBackends"]),
         .executable(name: "deepbayes", targets: ["deepbayes"]),
+        .executable(name: "deepbayes-bench", targets: ["deepbayes-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,11 @@ let package = Package(
             pkgConfig: "OpenCL",
             providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers"])]
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(name: "DeepBayesCore", swiftSettings: simdSettings),
         .target(name: "DeepBayesCPU", dependencies: ["DeepBayesCore"], swiftSettings: simdSettings),
         .target(name: "DeepBayesOpenCL", dependencies: ["DeepBayesCore", "COpenCL"]),
@@ -40,6 +46,14 @@ let package = Package(
             name: "deepbayes",
             dependencies: [
                 "DeepBayesBackends",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "deepbayes-bench",
+            dependencies: [
+                "DeepBayesBackends",
+                "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

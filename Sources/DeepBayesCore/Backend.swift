@@ -26,6 +26,8 @@ public protocol TensorStorageKernels: AnyObject {
     func download(_ tensor: Tensor) throws -> [Float]
     /// An independent copy of `tensor` on this backend.
     func copy(_ tensor: Tensor) throws -> Tensor
+    /// Blocks until every kernel enqueued so far has finished (benchmarks time with it).
+    func synchronize() throws
 }
 
 extension TensorStorageKernels {

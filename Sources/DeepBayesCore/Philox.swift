@@ -1,3 +1,5 @@
+import Foundation
+
 /// Philox4x32-10 (Salmon, Moraes, Dror, Shaw, "Parallel random numbers: as easy as 1, 2, 3",
 /// SC'11): a counter-based generator, so element `i` of any random tensor is a pure function
 /// of `(seed, stream, i)` and every backend produces the same numbers.
@@ -33,16 +35,33 @@ public enum Philox {
     public static func uniform(_ x: UInt32) -> Float {
         Float((x >> 8) + 1) * 0x1p-24
     }
+
+    /// The four standard normals of one block, by Box–Muller in `Float` on the uniforms of
+    /// lanes (0, 1) and (2, 3): `r = √(-2 ln u₀)`, `(r cos θ, r sin θ)` with `θ = 6.2831855 · u₁`
+    /// (2π rounded to `Float`). Every backend evaluates exactly this expression.
+    @inlinable
+    public static func normals(_ words: SIMD4<UInt32>) -> SIMD4<Float> {
+        let r0 = (-2 * Foundation.log(uniform(words[0]))).squareRoot(), t0 = 6.2831855 * uniform(words[1])
+        let r1 = (-2 * Foundation.log(uniform(words[2]))).squareRoot(), t1 = 6.2831855 * uniform(words[3])
+        return SIMD4(r0 * Foundation.cos(t0), r0 * Foundation.sin(t0), r1 * Foundation.cos(t1), r1 * Foundation.sin(t1))
+    }
 }
 
-/// Where random numbers come from: a seed and a stream that separates tensors and steps.
-/// Element `i` of a random tensor uses Philox block `i / 4`, lane `i % 4`.
+/// Where random numbers come from: a seed, and a stream that separates tensors and steps.
+/// Element `i` of a random tensor uses Philox block `firstBlock + i / 4` (mod 2⁶⁴), lane `i % 4`;
+/// `firstBlock` is 0 except to continue a sequence or to reach a known-answer counter.
 public struct RandomStream: Hashable, Sendable {
     public let seed: UInt64
     public let stream: UInt64
+    public let firstBlock: UInt64
 
-    public init(seed: UInt64, stream: UInt64) {
+    public init(seed: UInt64, stream: UInt64, firstBlock: UInt64 = 0) {
         self.seed = seed
         self.stream = stream
+        self.firstBlock = firstBlock
     }
+
+    /// The Philox block that holds element `index`.
+    @inlinable
+    public func block(of index: Int) -> UInt64 { firstBlock &+ UInt64(index / 4) }
 }

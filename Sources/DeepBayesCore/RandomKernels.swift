@@ -1,8 +1,8 @@
 /// Random tensors from Philox4x32-10, identical on every backend (see `Philox`).
 public protocol RandomKernels {
-    /// `u[i] = uniform(word i % 4 of block i / 4)`, in (0, 1].
+    /// `u[i] = uniform(word i % 4 of block random.block(of: i))`, in (0, 1].
     func randomUniform(_ shape: Shape, _ random: RandomStream) throws -> Tensor
-    /// Standard normals by Box–Muller on lane pairs (0, 1) and (2, 3) of block `i / 4`:
+    /// Standard normals by Box–Muller on lane pairs (0, 1) and (2, 3) of block `random.block(of: i)`:
     /// `r = √(-2 ln u₀)`, lanes `(r cos 2πu₁, r sin 2πu₁)`, and likewise for `(u₂, u₃)`.
     func randomNormal(_ shape: Shape, _ random: RandomStream) throws -> Tensor
     /// Inverted-dropout mask: `m[i] = 1 / (1 - p)` where `u[i] > p`, else 0, with `u` as in

@@ -1,0 +1,68 @@
+import ArgumentParser
+import DeepBayesBackends
+import Foundation
+
+/// `deepbayes-bench`: validates every benchmarked kernel against its reference, then times it
+/// (warm-up, median of several runs) and prints its throughput as a ratio to a reference
+/// measured in the same process.
+@main
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deepbayes-bench",
+        abstract: "Kernel microbenchmarks with same-process references (OpenBLAS, memcpy, the CPU backend).")
+
+    @Option(name: .long, help: "Backends to measure (repeatable): cpu, opencl, opencl:N. Default: every one that starts.")
+    var device: [String] = []
+
+    @Option(name: .long, help: "Timed runs per measurement; the median is reported.")
+    var runs: Int = 7
+
+    @Option(name: .long, help: "Only benchmarks whose kernel or shape contains this text.")
+    var filter: String?
+
+    @Flag(name: .long, help: "Fewer and smaller shapes.")
+    var quick = false
+
+    @Flag(name: .long, help: "One JSON object per line instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+    }
+
+    func run() throws {
+        let host = CPUReference.backend
+        var devices: [any Backend] = []
+        for selector in device.isEmpty ? standardRegistry.names : device {
+            do {
+                devices.append(selector == "cpu" ? host : try standardRegistry.makeBackend(selector))
+            } catch {
+                guard device.isEmpty else { throw error }
+                FileHandle.standardError.write(Data("skipping \(selector): \(error)\n".utf8))
+            }
+        }
+        var benchmarks = MatmulBenchmarks.all(quick: quick) + ConvBenchmarks.all() + BandwidthBenchmarks.all(quick: quick)
+        if let filter {
+            benchmarks = benchmarks.filter { $0.kernel.contains(filter) || $0.shape.contains(filter) }
+        }
+        let runner = BenchmarkRunner(runs: runs, host: host)
+        let report = Report(json: json)
+        var invalid = 0
+        for benchmark in benchmarks {
+            for backend in devices {
+                let measurement = try runner.measure(benchmark, on: backend)
+                report.print(measurement)
+                if !(measurement.validationError <= BenchmarkRunner.validationTolerance) { invalid += 1 }
+            }
+        }
+        if invalid > 0 {
+            FileHandle.standardError.write(Data("\(invalid) measurement(s) failed validation\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// The CPU backend, which is both a measured backend and the reference for the others.
+enum CPUReference {
+    static let backend: any Backend = try! standardRegistry.makeBackend("cpu")
+}

@@ -1,0 +1,69 @@
+import DeepBayesBackends
+
+/// How a benchmark's throughput is counted.
+enum Work {
+    /// Floating-point operations per run (reported as GFLOP/s).
+    case flops(Double)
+    /// Bytes read and written per run (reported as GB/s).
+    case bytes(Double)
+}
+
+/// What the host (CPU) backend's result and speed are compared with; a device backend is
+/// always compared with the CPU backend running the same benchmark.
+enum Yardstick {
+    /// OpenBLAS `cblas_sgemm` on the same inputs: both the ratio and the validation.
+    case sgemm(MatmulGeometry, a: [Float], b: [Float])
+    /// A host im2col (or col2im) convolution around OpenBLAS `cblas_sgemm`: the ratio and the validation.
+    case openBLASConvolution(Conv2DGeometry, pass: ConvBenchmarks.Pass, x: [Float], w: [Float], dy: [Float])
+    /// `memcpy` of half the bytes the kernel moves (one read and one write each: the same
+    /// traffic), and a host loop (the validation).
+    case copy(expected: () -> [Float])
+}
+
+/// One kernel on one shape: `prepare` uploads the inputs to a backend and returns the call to
+/// time, which returns the outputs that validation compares (concatenated).
+struct Benchmark {
+    let kernel: String
+    let shape: String
+    let work: Work
+    let yardstick: Yardstick
+    let prepare: (any Backend) throws -> () throws -> [Tensor]
+}
+
+/// A timed result, as one row of the table or one JSON line.
+struct Measurement {
+    let kernel: String
+    let backend: String
+    let shape: String
+    let medianMilliseconds: Double
+    let work: Work
+    let reference: String
+    /// This kernel's throughput divided by the reference's, measured in the same process.
+    let ratio: Double
+    /// Normalized difference from the reference result, `max |a - b| / max(1, max |b|)`.
+    let validationError: Double
+
+    var throughput: Double {
+        switch work {
+        case .flops(let flops): return flops / medianMilliseconds / 1e6
+        case .bytes(let bytes): return bytes / medianMilliseconds / 1e6
+        }
+    }
+
+    var unit: String {
+        if case .flops = work { return "GFLOP/s" }
+        return "GB/s"
+    }
+}
+
+/// `max |a - b| / max(1, max |b|)`.
+func normalizedDifference(_ a: [Float], _ b: [Float]) -> Double {
+    guard a.count == b.count else { return .infinity }
+    var worst: Float = 0, scale: Float = 1
+    for (x, y) in zip(a, b) {
+        if x.isNaN || y.isNaN { return .infinity }
+        worst = max(worst, abs(x - y))
+        scale = max(scale, abs(y))
+    }
+    return Double(worst / scale)
+}

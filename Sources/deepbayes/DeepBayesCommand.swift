@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `deepbayes` command line: Bayesian deep learning on a backend chosen at run time.
+@main
+struct DeepBayesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deepbayes",
+        abstract: "Bayesian deep learning on a pluggable compute backend (cpu, opencl).",
+        subcommands: [DevicesCommand.self, CheckCommand.self])
+}

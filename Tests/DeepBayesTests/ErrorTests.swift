@@ -1,0 +1,65 @@
+import DeepBayesBackends
+import Testing
+
+/// Bad input is a typed error, never a trap.
+@Suite struct ErrorTests {
+    @Test(arguments: TestBackends.names)
+    func wrongShapesThrowShapeMismatch(backendName: String) throws {
+        let backend = TestBackends.backend(backendName)
+        let a = try backend.zeros([3, 4]), b = try backend.zeros([5, 6])
+        func isShapeMismatch(_ error: any Error) -> Bool {
+            if case .shapeMismatch = error as? DeepBayesError { return true }
+            return false
+        }
+        #expect(performing: { try backend.matmul(a, b) }, throws: isShapeMismatch)
+        #expect(performing: { try backend.matmul(a, try backend.zeros([2, 3, 4])) }, throws: isShapeMismatch)
+        #expect(performing: { try backend.combine(.add, a, b) }, throws: isShapeMismatch)
+        #expect(performing: { try backend.combine(.add, a, try backend.zeros([5]), alongAxis: 1) }, throws: isShapeMismatch)
+        #expect(performing: { try backend.conv2d(try backend.zeros([1, 2, 5, 5]), try backend.zeros([4, 3, 3, 3])) }, throws: isShapeMismatch)
+        #expect(performing: { try backend.conv2d(try backend.zeros([1, 3, 2, 2]), try backend.zeros([4, 3, 3, 3])) }, throws: isShapeMismatch)
+        #expect(performing: { try backend.crossEntropy(logits: a, labels: try backend.zeros([4])) }, throws: isShapeMismatch)
+        #expect(performing: { try backend.sampleGaussian(mu: a, rho: b, seed: 0, stream: 0) }, throws: isShapeMismatch)
+        #expect(performing: { try backend.tensor([1, 2, 3], shape: [2, 2]) }, throws: isShapeMismatch)
+        #expect(performing: { try a.reshaped([5]) }, throws: isShapeMismatch)
+        #expect(performing: { try a.scalar() }, throws: isShapeMismatch)
+    }
+
+    @Test(arguments: TestBackends.names)
+    func badArgumentsThrowInvalidArgument(backendName: String) throws {
+        let backend = TestBackends.backend(backendName)
+        let x = try backend.zeros([1, 1, 4, 4]), w = try backend.zeros([1, 1, 3, 3])
+        #expect(throws: DeepBayesError.self) { try backend.conv2d(x, w, stride: (0, 1)) }
+        #expect(throws: DeepBayesError.self) { try backend.dropoutMask([4], dropProbability: 1, seed: 0, stream: 0) }
+        #expect(throws: DeepBayesError.self) { try ScaleMixturePrior(pi: 1, sigma1: 1, sigma2: 0.1) }
+        #expect(throws: DeepBayesError.self) { try backend.klGaussian(mu: x, rho: x, priorSigma: 0) }
+        let p = try backend.zeros([3])
+        #expect(throws: DeepBayesError.self) {
+            try backend.adamStep(parameter: p, gradient: p, firstMoment: try backend.zeros([3]), secondMoment: try backend.zeros([3]),
+                                 configuration: AdamConfiguration(), step: 0)
+        }
+    }
+
+    @Test(arguments: TestBackends.parityPairs)
+    func mixingBackendsThrowsBackendMismatch(backendName: String) throws {
+        let cpu = TestBackends.reference, other = TestBackends.backend(backendName)
+        let a = try cpu.zeros([2, 2]), b = try other.zeros([2, 2])
+        #expect(throws: DeepBayesError.backendMismatch(operation: "matmul", expected: other.name, found: cpu.name)) {
+            try other.matmul(a, b)
+        }
+        #expect(throws: DeepBayesError.backendMismatch(operation: "binary", expected: cpu.name, found: other.name)) {
+            try cpu.combine(.add, a, b)
+        }
+        #expect(throws: DeepBayesError.backendMismatch(operation: "download", expected: cpu.name, found: other.name)) {
+            try cpu.download(b)
+        }
+    }
+
+    @Test func registryRejectsUnknownDevices() throws {
+        #expect(throws: DeepBayesError.unknownBackend(name: "bogus", available: standardRegistry.names)) {
+            try standardRegistry.makeBackend("bogus")
+        }
+        #expect(throws: DeepBayesError.self) { try standardRegistry.makeBackend("cpu:x") }
+        #expect(throws: DeepBayesError.self) { try standardRegistry.makeBackend("opencl:999") }
+        #expect(try standardRegistry.makeBackend("cpu").name == "cpu")
+    }
+}
