@@ -1,0 +1,71 @@
+import DeepBayesCore
+
+/// `ElementwiseKernels`: unary maps and their derivatives, broadcast binary operators, `affine`.
+extension CPUBackend {
+    /// `y[i] = op(x[i])` (see `UnaryOp.value`).
+    public func unary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
+        let input = values(x)
+        return op.specialized { op in generate(x.shape, costPerItem: op.cost) { i in op.value(input[i]) } }
+    }
+
+    /// `∂L/∂x[i] = g[i] · op'(x[i])` (see `UnaryOp.derivative`).
+    public func unaryBackward(_ op: UnaryOp, _ x: Tensor, _ gradOutput: Tensor) throws -> Tensor {
+        let input = values(x), grad = values(gradOutput)
+        return op.specialized { op in generate(x.shape, costPerItem: op.cost + 1) { i in grad[i] * op.derivative(input[i]) } }
+    }
+
+    /// `z[i] = x[i] op y[(i / inner) % period]`, exact to one rounding per element.
+    public func binary(_ op: BinaryOp, _ x: Tensor, _ y: Tensor, broadcast: Broadcast) throws -> Tensor {
+        switch op {
+        case .add: return broadcastBinary(x, y, broadcast) { $0 + $1 }
+        case .subtract: return broadcastBinary(x, y, broadcast) { $0 - $1 }
+        case .multiply: return broadcastBinary(x, y, broadcast) { $0 * $1 }
+        case .divide: return broadcastBinary(x, y, broadcast) { $0 / $1 }
+        }
+    }
+
+    /// `y = scale·x + shift`, one rounding for the product and one for the sum.
+    public func affine(_ x: Tensor, scale: Float, shift: Float) throws -> Tensor {
+        let input = values(x)
+        let (result, out) = makeTensor(x.shape)
+        let scaleVector = FloatVector(repeating: scale), shiftVector = FloatVector(repeating: shift)
+        Parallel.forEachChunk(x.count, costPerItem: 2) { range in
+            VectorLoop.forEach(range) { i, lanes in
+                out.store(scaleVector * input.vector(at: i, lanes: lanes) + shiftVector, at: i, lanes: lanes)
+            }
+        }
+        return result
+    }
+
+    /// `binary` for one operator `f`, specialized per call site. The flat index range is walked
+    /// in runs over which `y` is either contiguous (`inner == 1`) or one repeated value.
+    @inline(__always)
+    private func broadcastBinary(_ x: Tensor, _ y: Tensor, _ broadcast: Broadcast,
+                         _ f: (FloatVector, FloatVector) -> FloatVector) -> Tensor {
+        let left = values(x), right = values(y)
+        let period = broadcast.period
+        let inner = period == 1 ? x.count : broadcast.inner
+        let (result, out) = makeTensor(x.shape)
+        Parallel.forEachChunk(x.count, costPerItem: 2) { range in
+            var i = range.lowerBound
+            while i < range.upperBound {
+                let j = (i / inner) % period
+                if inner == 1 {
+                    let run = min(period - j, range.upperBound - i)
+                    VectorLoop.forEach(0..<run) { k, lanes in
+                        out.store(f(left.vector(at: i + k, lanes: lanes), right.vector(at: j + k, lanes: lanes)), at: i + k, lanes: lanes)
+                    }
+                    i += run
+                } else {
+                    let run = min(inner - i % inner, range.upperBound - i)
+                    let repeated = FloatVector(repeating: right[j])
+                    VectorLoop.forEach(i..<(i + run)) { k, lanes in
+                        out.store(f(left.vector(at: k, lanes: lanes), repeated), at: k, lanes: lanes)
+                    }
+                    i += run
+                }
+            }
+        }
+        return result
+    }
+}

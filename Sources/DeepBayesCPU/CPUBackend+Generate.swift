@@ -1,0 +1,35 @@
+import DeepBayesCore
+
+extension CPUBackend {
+    /// A new tensor of `shape` with element `i` equal to `value(i)`, filled in parallel chunks.
+    /// `costPerItem` is the rough floating-point work of one `value` call (about 20 for a
+    /// transcendental function).
+    @inline(__always)
+    func generate(_ shape: Shape, costPerItem: Int, _ value: (Int) -> Float) -> Tensor {
+        let (tensor, out) = makeTensor(shape)
+        Parallel.forEachChunk(shape.count, costPerItem: costPerItem) { range in
+            for i in range { out[i] = value(i) }
+        }
+        return tensor
+    }
+
+    /// The read-only storage of a tensor of this backend.
+    @inline(__always)
+    func values(_ tensor: Tensor) -> UnsafePointer<Float> { UnsafePointer(buffer(tensor).pointer) }
+
+    /// The single value of a one-element tensor (an upstream scalar gradient).
+    @inline(__always)
+    func scalarValue(_ tensor: Tensor) -> Float { buffer(tensor).pointer[0] }
+
+    /// A new tensor of `shape` written row by row (rows along the last axis, in parallel) by
+    /// `body(start, columns, outputRow)`, where `start` is the flat index of the row's first
+    /// element and `outputRow` points at it.
+    func mapRows(_ shape: Shape, _ body: (_ start: Int, _ columns: Int, _ output: UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        let columns = shape[shape.rank - 1]
+        let (result, out) = makeTensor(shape)
+        Parallel.forEachChunk(shape.count / columns, costPerItem: columns * 20) { rows in
+            for row in rows { body(row * columns, columns, out + row * columns) }
+        }
+        return result
+    }
+}

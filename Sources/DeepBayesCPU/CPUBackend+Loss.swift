@@ -1,0 +1,54 @@
+import DeepBayesCore
+import Foundation
+
+/// `LossKernels`: per-item losses and their gradients, every one in a stable form.
+///
+/// Labels of `crossEntropy` are class indices stored as floats and are used exactly, never
+/// rounded or truncated: `2.0` is class 2, while `2.5`, `-1`, `C`, NaN or ±∞ are invalid and
+/// make that row's loss and gradient row NaN (no trap, no read outside the row).
+extension CPUBackend {
+    /// `ℓ[r] = lse(logits[r]) - logits[r, label[r]]`, shape `[N]`.
+    public func crossEntropy(_ logits: Tensor, _ labels: Tensor) throws -> Tensor {
+        let x = values(logits), label = values(labels)
+        let classes = logits.shape[1]
+        return generate(labels.shape, costPerItem: classes * 20) { row in
+            guard let target = Self.classIndex(label[row], classes: classes) else { return .nan }
+            let start = row * classes
+            return ScalarMath.logSumExp(x + start, count: classes) - x[start + target]
+        }
+    }
+
+    /// `∂L/∂logits[r, c] = g[r] · (e^{logits[r, c] - lse_r} - [c == label[r]])`.
+    public func crossEntropyBackward(_ logits: Tensor, _ labels: Tensor, _ gradOutput: Tensor) throws -> Tensor {
+        let x = values(logits), label = values(labels), g = values(gradOutput)
+        return mapRows(logits.shape) { start, classes, result in
+            let row = start / classes
+            guard let target = Self.classIndex(label[row], classes: classes) else {
+                result.update(repeating: .nan, count: classes)
+                return
+            }
+            let lse = ScalarMath.logSumExp(x + start, count: classes)
+            for c in 0..<classes {
+                result[c] = g[row] * (Foundation.exp(x[start + c] - lse) - (c == target ? 1 : 0))
+            }
+        }
+    }
+
+    /// `ℓ = softplus(x) - x·t`, which is `max(x, 0) - x·t + log1p(e^{-|x|})`.
+    public func bceWithLogits(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
+        let x = values(logits), t = values(targets)
+        return generate(logits.shape, costPerItem: 20) { i in ScalarMath.softplus(x[i]) - x[i] * t[i] }
+    }
+
+    /// `∂L/∂x = g · (σ(x) - t)`.
+    public func bceWithLogitsBackward(_ logits: Tensor, _ targets: Tensor, _ gradOutput: Tensor) throws -> Tensor {
+        let x = values(logits), t = values(targets), g = values(gradOutput)
+        return generate(logits.shape, costPerItem: 20) { i in g[i] * (ScalarMath.sigmoid(x[i]) - t[i]) }
+    }
+
+    /// The class a float label names, or nil unless it is exactly an integer in `0..<classes`.
+    private static func classIndex(_ label: Float, classes: Int) -> Int? {
+        guard let index = Int(exactly: label), index >= 0, index < classes else { return nil }
+        return index
+    }
+}

@@ -1,0 +1,38 @@
+import DeepBayesCore
+import Foundation
+
+/// The log-density of a `ScaleMixturePrior`, evaluated by log-sum-exp so it is finite for any
+/// finite `w` and any positive scales (for example `|w| = 1e3` with `σ₂ = e⁻⁸`).
+struct MixtureLogDensity {
+    /// `log π - log σ₁ - ½ log 2π` and `log(1 - π) - log σ₂ - ½ log 2π`.
+    let offset1, offset2: Float
+    /// `1 / σ₁` and `1 / σ₂`.
+    let inverseSigma1, inverseSigma2: Float
+    /// `1 / σ₁²` and `1 / σ₂²`.
+    let precision1, precision2: Float
+
+    init(_ prior: ScaleMixturePrior) {
+        let logSqrtTwoPi = Double(ScalarMath.logSqrtTwoPi)
+        offset1 = Float(Foundation.log(Double(prior.pi)) - Foundation.log(Double(prior.sigma1)) - logSqrtTwoPi)
+        offset2 = Float(Foundation.log1p(-Double(prior.pi)) - Foundation.log(Double(prior.sigma2)) - logSqrtTwoPi)
+        inverseSigma1 = 1 / prior.sigma1
+        inverseSigma2 = 1 / prior.sigma2
+        precision1 = inverseSigma1 * inverseSigma1
+        precision2 = inverseSigma2 * inverseSigma2
+    }
+
+    /// `(a₁, a₂)` with `aₖ = log(weightₖ · N(w; 0, σₖ²))`; the squares are taken of `w/σₖ`, so
+    /// they overflow only when `|w|/σₖ` exceeds about 1.8e19.
+    @inline(__always)
+    func weightedLogDensities(_ w: Float) -> (Float, Float) {
+        let z1 = w * inverseSigma1, z2 = w * inverseSigma2
+        return (offset1 - 0.5 * z1 * z1, offset2 - 0.5 * z2 * z2)
+    }
+
+    /// `log p(w) = logAddExp(a₁, a₂)`.
+    @inline(__always)
+    func logDensity(_ w: Float) -> Float {
+        let (a1, a2) = weightedLogDensities(w)
+        return ScalarMath.logAddExp(a1, a2)
+    }
+}
