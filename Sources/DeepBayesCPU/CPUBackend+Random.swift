@@ -4,20 +4,16 @@ import Foundation
 /// `RandomKernels`: Philox4x32-10 words turned into floats exactly as every backend does
 /// (see `Philox` and DESIGN.md), so the CPU and OpenCL draw the same numbers.
 extension CPUBackend {
-    /// `u[i] = Philox.uniform(word i % 4 of block i / 4)`, in (0, 1].
+    /// `u[i] = Philox.uniform(word i % 4 of block random.block(of: i))`, in (0, 1].
     public func randomUniform(_ shape: Shape, _ random: RandomStream) throws -> Tensor {
         fillBlocks(shape, random, costPerBlock: 60) { words in
             SIMD4(Philox.uniform(words[0]), Philox.uniform(words[1]), Philox.uniform(words[2]), Philox.uniform(words[3]))
         }
     }
 
-    /// Box–Muller in `Float` on lane pairs (0, 1) and (2, 3) of each block.
+    /// Box–Muller in `Float` on lane pairs (0, 1) and (2, 3) of each block (`Philox.normals`).
     public func randomNormal(_ shape: Shape, _ random: RandomStream) throws -> Tensor {
-        fillBlocks(shape, random, costPerBlock: 140) { words in
-            let (z0, z1) = Self.boxMuller(Philox.uniform(words[0]), Philox.uniform(words[1]))
-            let (z2, z3) = Self.boxMuller(Philox.uniform(words[2]), Philox.uniform(words[3]))
-            return SIMD4(z0, z1, z2, z3)
-        }
+        fillBlocks(shape, random, costPerBlock: 140, Philox.normals)
     }
 
     /// `m[i] = u[i] > p ? 1 / (1 - p) : 0` with `u` as in `randomUniform`.
@@ -30,17 +26,7 @@ extension CPUBackend {
         }
     }
 
-    /// `(r cos θ, r sin θ)` with `r = √(-2 ln u₀)` and `θ = 2π·u₁`, all in `Float` with
-    /// `2π` rounded to `6.2831855`: the exact formula every backend uses. `u₀ ∈ (0, 1]`, so the
-    /// logarithm is finite.
-    @inline(__always)
-    static func boxMuller(_ u0: Float, _ u1: Float) -> (Float, Float) {
-        let r = (-2 * Foundation.log(u0)).squareRoot()
-        let theta: Float = 6.2831855 * u1
-        return (r * Foundation.cos(theta), r * Foundation.sin(theta))
-    }
-
-    /// A tensor whose elements `4b ..< 4b + 4` are `transform(Philox.words(seed, stream, b))`
+    /// A tensor whose elements `4b ..< 4b + 4` are `transform(Philox.words(seed, stream, firstBlock + b))`
     /// (the last block cut to the element count), blocks filled in parallel.
     private func fillBlocks(_ shape: Shape, _ random: RandomStream, costPerBlock: Int,
                             _ transform: (SIMD4<UInt32>) -> SIMD4<Float>) -> Tensor {
@@ -48,7 +34,7 @@ extension CPUBackend {
         let (result, out) = makeTensor(shape)
         Parallel.forEachChunk((count + 3) / 4, costPerItem: costPerBlock) { blocks in
             for block in blocks {
-                let lanes = transform(Philox.words(seed: random.seed, stream: random.stream, block: UInt64(block)))
+                let lanes = transform(Philox.words(seed: random.seed, stream: random.stream, block: random.block(of: 4 * block)))
                 for lane in 0..<min(4, count - 4 * block) { out[4 * block + lane] = lanes[lane] }
             }
         }

@@ -68,6 +68,9 @@ public final class CPUBackend: Backend {
         return Array(buffer(tensor).buffer)
     }
 
+    /// CPU kernels finish before they return, so there is nothing to wait for.
+    public func synchronize() throws {}
+
     public func copy(_ tensor: Tensor) throws -> Tensor {
         try checkOwnership("copy", tensor)
         let (result, out) = makeTensor(tensor.shape)
