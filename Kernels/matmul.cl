@@ -1,0 +1,92 @@
+// Matrix products C[b] = op(A)[b] . op(B)[b], accumulated in float with fma. The host picks
+// one of two strategies by device type:
+//  - CPU devices (PoCL): pack_panels copies op(A) into panels of 8 rows and op(B) into panels
+//    of 16 columns (zero-padded, transposes resolved), then gemm_panels computes each 8x16
+//    block of C with float16 vectors, without barriers or local memory (PoCL runs barriers
+//    very slowly, but vectorises float16 arithmetic well).
+//  - GPUs: gemm_tiled, a 16x16 local-memory tiled kernel reading A and B directly, with
+//    TRANS_A / TRANS_B set by build options.
+#ifndef TRANS_A
+#define TRANS_A 0
+#endif
+#ifndef TRANS_B
+#define TRANS_B 0
+#endif
+#define TILE 16
+
+// dst[b][t][p][r] = L[b](t * width + r, p), zero where t * width + r >= rows; L[b] is the
+// rows x depth matrix b stored row-major (transposed == 0) or stored as its transpose
+// (depth x rows, transposed == 1). Global size (panels * width, depth, batch).
+__kernel void pack_panels(__global const float *src, __global float *dst, int rows, int depth, int width, int transposed) {
+    int i = get_global_id(0), p = get_global_id(1), b = get_global_id(2);
+    int panels = (rows + width - 1) / width;
+    if (i >= panels * width || p >= depth) return;
+    size_t base = (size_t)b * rows * depth;
+    float v = 0.0f;
+    if (i < rows) v = transposed ? src[base + (size_t)p * rows + i] : src[base + (size_t)i * depth + p];
+    dst[((size_t)b * panels + i / width) * depth * width + (size_t)p * width + i % width] = v;
+}
+
+// Stores the first `cols` lanes of v into row `row` of the m x n matrix c (nothing if row >= m).
+void store_row(float16 v, __global float *c, int row, int m, int n, int cols) {
+    if (row >= m) return;
+    __global float *dst = c + (size_t)row * n;
+    if (cols == 16) { vstore16(v, 0, dst); return; }
+    float lanes[16];
+    vstore16(v, 0, lanes);
+    for (int j = 0; j < cols; ++j) dst[j] = lanes[j];
+}
+
+// C[b](8 tm + r, 16 tn + j) = sum_p Apanel[b][tm][p][r] * Bpanel[b][tn][p][j] for the 8x16 block
+// (tm, tn) = (global id 1, global id 0) of batch global id 2; k is the depth of the panels.
+__kernel void gemm_panels(__global const float *ap, __global const float *bp, __global float *c, int m, int n, int k) {
+    int tn = get_global_id(0), tm = get_global_id(1), b = get_global_id(2);
+    int mPanels = (m + 7) / 8, nPanels = (n + 15) / 16;
+    if (tn >= nPanels || tm >= mPanels) return;
+    __global const float *a = ap + ((size_t)b * mPanels + tm) * k * 8;
+    __global const float *bq = bp + ((size_t)b * nPanels + tn) * k * 16;
+    float16 c0 = 0.0f, c1 = 0.0f, c2 = 0.0f, c3 = 0.0f, c4 = 0.0f, c5 = 0.0f, c6 = 0.0f, c7 = 0.0f;
+    for (int p = 0; p < k; ++p) {
+        float16 bv = vload16(p, bq);
+        float8 av = vload8(p, a);
+        c0 = fma((float16)(av.s0), bv, c0);
+        c1 = fma((float16)(av.s1), bv, c1);
+        c2 = fma((float16)(av.s2), bv, c2);
+        c3 = fma((float16)(av.s3), bv, c3);
+        c4 = fma((float16)(av.s4), bv, c4);
+        c5 = fma((float16)(av.s5), bv, c5);
+        c6 = fma((float16)(av.s6), bv, c6);
+        c7 = fma((float16)(av.s7), bv, c7);
+    }
+    int row = tm * 8, col = tn * 16, cols = min(16, n - col);
+    __global float *out = c + (size_t)b * m * n + col;
+    store_row(c0, out, row + 0, m, n, cols);
+    store_row(c1, out, row + 1, m, n, cols);
+    store_row(c2, out, row + 2, m, n, cols);
+    store_row(c3, out, row + 3, m, n, cols);
+    store_row(c4, out, row + 4, m, n, cols);
+    store_row(c5, out, row + 5, m, n, cols);
+    store_row(c6, out, row + 6, m, n, cols);
+    store_row(c7, out, row + 7, m, n, cols);
+}
+
+// C[b](row, col) = sum_p op(A)(row, p) op(B)(p, col) with 16x16 tiles of op(A) and op(B) staged
+// in local memory; work-group (16, 16, 1), global (n, m, batch) rounded up to the tile.
+__kernel __attribute__((reqd_work_group_size(TILE, TILE, 1)))
+void gemm_tiled(__global const float *a, __global const float *b, __global float *c, int m, int n, int k) {
+    int col = get_global_id(0), row = get_global_id(1), batch = get_global_id(2);
+    int lc = get_local_id(0), lr = get_local_id(1);
+    a += (size_t)batch * m * k;
+    b += (size_t)batch * k * n;
+    __local float as[TILE][TILE], bs[TILE][TILE];
+    float acc = 0.0f;
+    for (int t = 0; t < k; t += TILE) {
+        int pa = t + lc, pb = t + lr;
+        as[lr][lc] = (row < m && pa < k) ? (TRANS_A ? a[(size_t)pa * m + row] : a[(size_t)row * k + pa]) : 0.0f;
+        bs[lr][lc] = (col < n && pb < k) ? (TRANS_B ? b[(size_t)col * k + pb] : b[(size_t)pb * n + col]) : 0.0f;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int q = 0; q < TILE; ++q) acc = fma(as[lr][q], bs[q][lc], acc);
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (row < m && col < n) c[(size_t)batch * m * n + (size_t)row * n + col] = acc;
+}

@@ -1,0 +1,40 @@
+import DeepBayesCore
+
+extension OpenCLBackend {
+    /// `C = op(A)·op(B)` on the device (see `gemm`); `[m, n]` or `[batch, m, n]`.
+    public func matmul(_ a: Tensor, _ b: Tensor, geometry: MatmulGeometry) throws -> Tensor {
+        let shape: Shape = a.shape.rank == 3 ? [geometry.batch, geometry.m, geometry.n] : [geometry.m, geometry.n]
+        return wrap(try gemm(buffer(a), buffer(b), geometry), shape)
+    }
+
+    /// `C[b] = op(A)[b]·op(B)[b]` into a new buffer, accumulated in `Float` with fma.
+    ///
+    /// On CPU devices (`usesPanelMatmul`): `pack_panels` lays `op(A)` out in zero-padded panels of
+    /// 8 rows and `op(B)` in panels of 16 columns (resolving transposes), then `gemm_panels`
+    /// computes 8x16 blocks with `float16` vectors and no barriers. Elsewhere `gemm_tiled`, a
+    /// 16x16 local-memory tiled kernel, reads the operands directly.
+    func gemm(_ a: OpenCLBuffer, _ b: OpenCLBuffer, _ g: MatmulGeometry) throws -> OpenCLBuffer {
+        let c = try makeBuffer(count: g.batch * g.m * g.n)
+        let sizes: [KernelArgument] = [.int(g.m), .int(g.n), .int(g.k)]
+        if usesPanelMatmul {
+            let ap = try pack(a, rows: g.m, depth: g.k, width: 8, transposed: g.transposeA, batch: g.batch)
+            let bp = try pack(b, rows: g.n, depth: g.k, width: 16, transposed: !g.transposeB, batch: g.batch)
+            try launch(.matmul, "gemm_panels", global: [(g.n + 15) / 16, (g.m + 7) / 8, g.batch],
+                       [.buffer(ap), .buffer(bp), .buffer(c)] + sizes)
+        } else {
+            try launch(.matmul, "gemm_tiled", options: "-DTRANS_A=\(g.transposeA ? 1 : 0) -DTRANS_B=\(g.transposeB ? 1 : 0)",
+                       global: [g.n, g.m, g.batch], local: [16, 16, 1], [.buffer(a), .buffer(b), .buffer(c)] + sizes)
+        }
+        return c
+    }
+
+    /// Panels of `width` rows of the `rows x depth` matrices in `source` (stored transposed when
+    /// `transposed`): `[batch, ⌈rows/width⌉, depth, width]`, zero-padded.
+    private func pack(_ source: OpenCLBuffer, rows: Int, depth: Int, width: Int, transposed: Bool, batch: Int) throws -> OpenCLBuffer {
+        let padded = (rows + width - 1) / width * width
+        let panels = try makeBuffer(count: batch * padded * depth)
+        try launch(.matmul, "pack_panels", global: [padded, depth, batch],
+                   [.buffer(source), .buffer(panels), .int(rows), .int(depth), .int(width), .int(transposed ? 1 : 0)])
+        return panels
+    }
+}

@@ -1,0 +1,61 @@
+import COpenCL
+import DeepBayesCore
+
+extension OpenCLBackend {
+    /// The buffer of a tensor this backend made (ownership is checked by the callers).
+    func buffer(_ tensor: Tensor) -> OpenCLBuffer { unsafeDowncast(tensor.storage, to: OpenCLBuffer.self) }
+
+    /// An uninitialized device buffer of `count` floats, copied from `host` when given.
+    func makeBuffer(count: Int, from host: UnsafeRawPointer? = nil) throws -> OpenCLBuffer {
+        var status: cl_int = 0
+        let flags = cl_mem_flags(CL_MEM_READ_WRITE) | (host == nil ? 0 : cl_mem_flags(CL_MEM_COPY_HOST_PTR))
+        guard let mem = clCreateBuffer(context, flags, count * MemoryLayout<Float>.stride, UnsafeMutableRawPointer(mutating: host), &status),
+              status == CL_SUCCESS else {
+            throw DeepBayesError.deviceFailure(call: "clCreateBuffer", code: OpenCLStatus.name(status))
+        }
+        return OpenCLBuffer(mem: mem, count: count)
+    }
+
+    /// A new uninitialized tensor of `shape`; the kernel that produces it fills every element.
+    func makeTensor(_ shape: Shape) throws -> (Tensor, OpenCLBuffer) {
+        let storage = try makeBuffer(count: shape.count)
+        return (Tensor(shape: shape, backend: self, storage: storage), storage)
+    }
+
+    /// Wraps a buffer as a tensor of `shape`.
+    func wrap(_ storage: OpenCLBuffer, _ shape: Shape) -> Tensor { Tensor(shape: shape, backend: self, storage: storage) }
+
+    public func upload(_ values: [Float], shape: Shape) throws -> Tensor {
+        let storage = try values.withUnsafeBytes { try makeBuffer(count: shape.count, from: $0.baseAddress) }
+        return wrap(storage, shape)
+    }
+
+    /// Fills a new tensor with `clEnqueueFillBuffer` (asynchronous).
+    public func filled(_ shape: Shape, value: Float) throws -> Tensor {
+        let (tensor, storage) = try makeTensor(shape)
+        var pattern = value
+        try OpenCLStatus.check(clEnqueueFillBuffer(queue, storage.mem, &pattern, MemoryLayout<Float>.size, 0,
+                                                   shape.count * MemoryLayout<Float>.stride, 0, nil, nil), "clEnqueueFillBuffer")
+        return tensor
+    }
+
+    /// Reads the tensor with a blocking `clEnqueueReadBuffer`, after all work queued before it.
+    public func download(_ tensor: Tensor) throws -> [Float] {
+        try checkOwnership("download", tensor)
+        var values = [Float](repeating: 0, count: tensor.count)
+        let status = values.withUnsafeMutableBytes {
+            clEnqueueReadBuffer(queue, buffer(tensor).mem, cl_bool(CL_TRUE), 0, $0.count, $0.baseAddress, 0, nil, nil)
+        }
+        try OpenCLStatus.check(status, "clEnqueueReadBuffer")
+        return values
+    }
+
+    /// Copies on the device with `clEnqueueCopyBuffer` (asynchronous).
+    public func copy(_ tensor: Tensor) throws -> Tensor {
+        try checkOwnership("copy", tensor)
+        let (result, storage) = try makeTensor(tensor.shape)
+        try OpenCLStatus.check(clEnqueueCopyBuffer(queue, buffer(tensor).mem, storage.mem, 0, 0,
+                                                   tensor.count * MemoryLayout<Float>.stride, 0, nil, nil), "clEnqueueCopyBuffer")
+        return result
+    }
+}
