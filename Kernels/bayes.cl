@@ -5,10 +5,10 @@
 // w = mu + softplus(rho) eps and eps (kept for backward), eps = randomNormal(n, seed, stream);
 // work-item b handles elements 4b .. 4b+3.
 __kernel void sample_gaussian(__global const float *mu, __global const float *rho, __global float *w, __global float *eps,
-                              int n, ulong seed, ulong stream) {
+                              int n, ulong seed, ulong stream, ulong first_block) {
     int b = get_global_id(0);
     if (4 * b >= n) return;
-    float4 z = philox_normal4(seed, stream, (ulong)b);
+    float4 z = philox_normal4(seed, stream, first_block + (ulong)b);
     for (int lane = 0; lane < 4 && 4 * b + lane < n; ++lane) {
         int i = 4 * b + lane;
         float e = lane_of(z, lane);
@@ -26,10 +26,10 @@ __kernel void sample_gaussian_backward(__global const float *rho, __global const
 
 // Local reparameterization: b = m + sqrt(v + 1e-8) eps, and eps.
 __kernel void sample_local(__global const float *mean, __global const float *variance, __global float *out, __global float *eps,
-                           int n, ulong seed, ulong stream) {
+                           int n, ulong seed, ulong stream, ulong first_block) {
     int b = get_global_id(0);
     if (4 * b >= n) return;
-    float4 z = philox_normal4(seed, stream, (ulong)b);
+    float4 z = philox_normal4(seed, stream, first_block + (ulong)b);
     for (int lane = 0; lane < 4 && 4 * b + lane < n; ++lane) {
         int i = 4 * b + lane;
         float e = lane_of(z, lane);

@@ -1,6 +1,6 @@
 // Philox4x32-10 (Salmon et al., SC'11), shared by random.cl and bayes.cl; bit-identical to
 // `Philox.block` in Sources/DeepBayesCore/Philox.swift. Element i of a random tensor uses
-// block i / 4, lane i % 4, with key = seed (lo, hi) and counter = (block lo, block hi,
+// block first_block + i / 4, lane i % 4, with key = seed (lo, hi) and counter = (block lo, block hi,
 // stream lo, stream hi).
 
 // Ten rounds of the Philox 4x32 bijection of `c` under key `k`.

@@ -74,13 +74,13 @@ extension OpenCLBackend {
         return (dmean, dlv)
     }
 
-    /// Runs a sampling kernel over Philox blocks: arguments a, b, sample, noise, n, seed, stream.
+    /// Runs a sampling kernel over Philox blocks: arguments a, b, sample, noise, n, seed, stream, first block.
     private func sample(_ kernel: String, _ a: Tensor, _ b: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let (sample, sampleOut) = try makeTensor(a.shape)
         let (noise, noiseOut) = try makeTensor(a.shape)
         try launch(.bayes, kernel, global: [(a.count + 3) / 4],
                    [.buffer(buffer(a)), .buffer(buffer(b)), .buffer(sampleOut), .buffer(noiseOut), .int(a.count),
-                    .ulong(random.seed), .ulong(random.stream)])
+                    .ulong(random.seed), .ulong(random.stream), .ulong(random.firstBlock)])
         return (sample, noise)
     }
 

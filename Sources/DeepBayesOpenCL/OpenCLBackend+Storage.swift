@@ -50,6 +50,11 @@ extension OpenCLBackend {
         return values
     }
 
+    /// Waits for the queue to drain with `clFinish`.
+    public func synchronize() throws {
+        try OpenCLStatus.check(clFinish(queue), "clFinish")
+    }
+
     /// Copies on the device with `clEnqueueCopyBuffer` (asynchronous).
     public func copy(_ tensor: Tensor) throws -> Tensor {
         try checkOwnership("copy", tensor)
