@@ -66,7 +66,7 @@ import Testing
         let grads = try backend.mixtureKLBackward(sample: wT, mu: muT, rho: rhoT, prior: prior, gradOutput: backend.tensor([1], shape: .scalar))
         for (name, gradient) in [("w", grads.sample), ("mu", grads.mu), ("rho", grads.rho)] {
             let values = try gradient.toArray()
-            #expect(values.allSatisfy(\.isFinite), "∂/∂\(name) = \(values)")
+            #expect(values.allSatisfy { $0.isFinite }, "∂/∂\(name) = \(values)")
         }
         // The prior alone: the sum of -log p(w) over these w, against the Double reference.
         let zeroRho = try backend.filled(shape, value: 0)
