@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepBayesTests",
-            dependencies: ["DeepBayesCore", "DeepBayesBackends"],
+            dependencies: ["DeepBayesCore", "DeepBayesBackends", "DeepBayesOpenCL"],
             swiftSettings: simdSettings
         ),
     ],

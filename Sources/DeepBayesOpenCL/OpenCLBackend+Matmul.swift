@@ -9,14 +9,14 @@ extension OpenCLBackend {
 
     /// `C[b] = op(A)[b]·op(B)[b]` into a new buffer, accumulated in `Float` with fma.
     ///
-    /// On CPU devices (`usesPanelMatmul`): `pack_panels` lays `op(A)` out in zero-padded panels of
+    /// With `.panels` (the default on CPU devices): `pack_panels` lays `op(A)` out in zero-padded panels of
     /// 8 rows and `op(B)` in panels of 16 columns (resolving transposes), then `gemm_panels`
-    /// computes 8x16 blocks with `float16` vectors and no barriers. Elsewhere `gemm_tiled`, a
+    /// computes 8x16 blocks with `float16` vectors and no barriers. With `.tiled`, `gemm_tiled`, a
     /// 16x16 local-memory tiled kernel, reads the operands directly.
     func gemm(_ a: OpenCLBuffer, _ b: OpenCLBuffer, _ g: MatmulGeometry) throws -> OpenCLBuffer {
         let c = try makeBuffer(count: g.batch * g.m * g.n)
         let sizes: [KernelArgument] = [.int(g.m), .int(g.n), .int(g.k)]
-        if usesPanelMatmul {
+        if matmulStrategy == .panels {
             let ap = try pack(a, rows: g.m, depth: g.k, width: 8, transposed: g.transposeA, batch: g.batch)
             let bp = try pack(b, rows: g.n, depth: g.k, width: 16, transposed: !g.transposeB, batch: g.batch)
             try launch(.matmul, "gemm_panels", global: [(g.n + 15) / 16, (g.m + 7) / 8, g.batch],

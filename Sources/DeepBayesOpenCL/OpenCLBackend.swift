@@ -14,16 +14,16 @@ public final class OpenCLBackend: Backend {
     let context: cl_context
     let queue: cl_command_queue
     let programs: ProgramCache
-    /// Matmul strategy: the barrier-free panel kernel on CPU devices, the tiled one elsewhere
-    /// (a `var` so that tests can run both on one device).
-    var usesPanelMatmul: Bool
+    /// Which matmul kernel runs (also inside convolutions). Defaults to `.panels` on CPU
+    /// devices and `.tiled` elsewhere; either is correct on any device.
+    public var matmulStrategy: MatmulStrategy
     /// Serialises kernel lookup, argument setting and enqueueing (a `cl_kernel` is shared).
     let lock = NSLock()
 
     /// A backend on `device`, with a fresh context and queue.
     init(device: OpenCLDevice) throws {
         self.device = device
-        usesPanelMatmul = device.isCPU
+        matmulStrategy = device.isCPU ? .panels : .tiled
         var status: cl_int = 0
         var id: cl_device_id? = device.id
         guard let context = clCreateContext(nil, 1, &id, nil, nil, &status), status == CL_SUCCESS else {
@@ -59,6 +59,15 @@ public final class OpenCLBackend: Backend {
             return try OpenCLBackend(device: devices[index])
         },
         devices: { try OpenCLDiscovery.devices().enumerated().map { $0.element.info(index: $0.offset) } })
+
+    /// The two matmul kernels of `Kernels/matmul.cl`.
+    public enum MatmulStrategy: Sendable {
+        /// Barrier-free `float16` kernel over packed 8-row and 16-column panels: fast on CPU
+        /// devices, where local memory and barriers are slow.
+        case panels
+        /// 16x16 local-memory tiles: the GPU-minded kernel.
+        case tiled
+    }
 
     public var deviceDescription: String { "\(device.name) (\(device.typeName), \(device.platformName), \(device.version))" }
 }

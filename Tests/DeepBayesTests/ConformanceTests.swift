@@ -1,4 +1,5 @@
 import DeepBayesCore
+import DeepBayesOpenCL
 import Testing
 
 /// The backend conformance suite: every kernel case on every started backend against the
@@ -22,5 +23,22 @@ import Testing
         let error = normalizedError(got, want)
         print("parity \(TestBackends.names[0]) vs \(backendName): \(kernel.name): normalized difference \(error)")
         #expect(error <= 2 * kernel.tolerance, "\(kernel.name): \(backendName) differs from cpu by \(error)")
+    }
+}
+
+/// The GPU-minded tiled matmul (the default off CPU devices) is checked on whatever OpenCL
+/// device is here, so it is tested even on PoCL: matmul and convolution cases against the reference.
+@Suite struct TiledMatmulTests {
+    static let tiledBackend: OpenCLBackend? = {
+        guard TestBackends.available["opencl"] != nil, let backend = try? OpenCLBackend.factory.make(nil) as? OpenCLBackend else { return nil }
+        backend.matmulStrategy = .tiled
+        return backend
+    }()
+
+    @Test(.enabled(if: tiledBackend != nil, "no OpenCL device here"), arguments: KernelCases.matmul + KernelCases.convolution)
+    func tiledMatmulMatchesReference(kernel: KernelCase) throws {
+        let got = try kernel.run(Self.tiledBackend!)
+        let error = normalizedError(got, kernel.reference())
+        #expect(error <= kernel.tolerance, "tiled \(kernel.name): normalized error \(error) > \(kernel.tolerance)")
     }
 }
