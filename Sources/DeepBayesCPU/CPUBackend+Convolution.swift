@@ -60,7 +60,7 @@ extension CPUBackend {
         let imageSize = g.inChannels * g.inHeight * g.inWidth, outputSize = g.outChannels * g.columnCount
         let merge = NSLock()
         forEachImageChunk(g) { images, parallelGEMM in
-            GEMMScratch.with(floats: filterSize) { partial in
+            HostMemoryPool.shared.withScratch(floats: filterSize) { partial in
                 withColumnScratch(g) { col in
                     for n in images {
                         let image = x + n * imageSize
@@ -97,6 +97,6 @@ extension CPUBackend {
             body(nil)
             return
         }
-        GEMMScratch.with(floats: g.columnRows * g.columnCount, body)
+        HostMemoryPool.shared.withScratch(floats: g.columnRows * g.columnCount, body)
     }
 }

@@ -1,4 +1,4 @@
-/// A 64-byte-aligned host array of `Float`: the storage of a CPU tensor.
+/// A 64-byte-aligned host array of `Float` from `HostMemoryPool`: the storage of a CPU tensor.
 final class CPUBuffer {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
@@ -6,11 +6,10 @@ final class CPUBuffer {
     /// Uninitialized storage for `count` floats (at least one, so a pointer always exists).
     init(count: Int) {
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer = HostMemoryPool.shared.take(count)
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit { HostMemoryPool.shared.give(pointer, count: count) }
 
     var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 }

@@ -78,7 +78,7 @@ private func sgemmSerial(m: Int, n: Int, k: Int, a: GEMMOperand, b: GEMMOperand,
     let maxColumns = (min(n, GEMMBlocking.columns) + gemmNR - 1) / gemmNR * gemmNR
     // The A block rounded to whole cache lines keeps the B block 64-byte aligned too.
     let sizeA = (depth * maxRows + 15) / 16 * 16
-    GEMMScratch.with(floats: sizeA + depth * maxColumns) { packedA in
+    HostMemoryPool.shared.withScratch(floats: sizeA + depth * maxColumns) { packedA in
         sgemmBlocks(m: m, n: n, k: k, depthBlock: depth, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate,
                     packedA: packedA, packedB: packedA + sizeA)
     }
