@@ -50,31 +50,35 @@ extension CPUBackend {
         return result
     }
 
-    /// `W̄ = Σ_n ȳ_n · col_nᵀ`: each chunk of images sums into its own scratch `W̄`, and the
-    /// chunks' sums are added into the zeroed result under a lock.
+    /// `W̄ = Σ_n ȳ_n · col_nᵀ`: each chunk of images sums into its own partial `W̄`, and the
+    /// partials are added in image order, so the result does not depend on thread timing.
     public func conv2dBackwardFilter(_ input: Tensor, _ gradOutput: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
         let (result, dw) = makeTensor(g.filterShape)
         let filterSize = g.outChannels * g.columnRows
         dw.update(repeating: 0, count: filterSize)
         let x = buffer(input).pointer, dy = buffer(gradOutput).pointer
         let imageSize = g.inChannels * g.inHeight * g.inWidth, outputSize = g.outChannels * g.columnCount
-        let merge = NSLock()
+        let lock = NSLock()
+        var partials: [(firstImage: Int, sum: UnsafeMutablePointer<Float>)] = []
         forEachImageChunk(g) { images, parallelGEMM in
-            HostMemoryPool.shared.withScratch(floats: filterSize) { partial in
-                withColumnScratch(g) { col in
-                    for n in images {
-                        let image = x + n * imageSize
-                        if let col { im2col(image, g, into: col) }
-                        sgemm(m: g.outChannels, n: g.columnRows, k: g.columnCount,
-                              a: dy + n * outputSize, lda: g.columnCount, transA: false,
-                              b: col ?? image, ldb: g.columnCount, transB: true,
-                              c: partial, ldc: g.columnRows, accumulate: n != images.lowerBound, parallel: parallelGEMM)
-                    }
+            let partial = HostMemoryPool.shared.take(filterSize)
+            withColumnScratch(g) { col in
+                for n in images {
+                    let image = x + n * imageSize
+                    if let col { im2col(image, g, into: col) }
+                    sgemm(m: g.outChannels, n: g.columnRows, k: g.columnCount,
+                          a: dy + n * outputSize, lda: g.columnCount, transA: false,
+                          b: col ?? image, ldb: g.columnCount, transB: true,
+                          c: partial, ldc: g.columnRows, accumulate: n != images.lowerBound, parallel: parallelGEMM)
                 }
-                merge.lock()
-                for i in 0..<filterSize { dw[i] += partial[i] }
-                merge.unlock()
             }
+            lock.lock()
+            partials.append((images.lowerBound, partial))
+            lock.unlock()
+        }
+        for (_, partial) in partials.sorted(by: { $0.firstImage < $1.firstImage }) {
+            for i in 0..<filterSize { dw[i] += partial[i] }
+            HostMemoryPool.shared.give(partial, count: filterSize)
         }
         return result
     }
