@@ -5,10 +5,9 @@
 // and dY' = [O, N*OH*OW] is the output gradient dy[N, O, OH, OW] with its two leading axes swapped.
 #define GEOMETRY_ARGS int N, int C, int H, int W, int KH, int KW, int sy, int sx, int py, int px, int OH, int OW
 
-// col[r][q] for r < C*KH*KW, q < N*OH*OW: the input pixel it copies, or 0 in the padding.
-float im2col_value(__global const float *x, int r, int q, GEOMETRY_ARGS) {
-    int j = q % OW, i = (q / OW) % OH, n = q / (OW * OH);
-    int v = r % KW, u = (r / KW) % KH, c = r / (KW * KH);
+// col[r][q] with r = (c*KH + u)*KW + v and q = (n*OH + i)*OW + j given by their coordinates: the
+// input pixel it copies, or 0 in the padding.
+float im2col_at(__global const float *x, int c, int u, int v, int n, int i, int j, GEOMETRY_ARGS) {
     int y = i * sy + u - py, xx = j * sx + v - px;
     return (y >= 0 && y < H && xx >= 0 && xx < W) ? x[(((size_t)n * C + c) * H + y) * W + xx] : 0.0f;
 }
@@ -24,13 +23,15 @@ __kernel void im2col(__global const float *x, __global float *col, GEOMETRY_ARGS
     int q = get_global_id(0), r = get_global_id(1);
     int cols = N * OH * OW;
     if (q >= cols || r >= C * KH * KW) return;
-    col[(size_t)r * cols + q] = im2col_value(x, r, q, N, C, H, W, KH, KW, sy, sx, py, px, OH, OW);
+    col[(size_t)r * cols + q] = im2col_at(x, r / (KW * KH), (r / KW) % KH, r % KW, q / (OW * OH), (q / OW) % OH, q % OW,
+                                          N, C, H, W, KH, KW, sy, sx, py, px, OH, OW);
 }
 
 // Packs L = col (transposed == 0) or L = colᵀ (transposed == 1) straight into the matmul panel
 // layout: panels of `width` rows, the depth split into chunks of kc that form the batch (split-K):
 // dst[panel_offset(p / kc, i, p % kc)] = L(i, p), zero beyond L. Work-item (t, p) writes the
-// `width` consecutive entries of panel t at depth p. Global (panels, chunks * kc).
+// `width` consecutive entries of panel t at depth p, stepping the coordinates of r (or q) lane by
+// lane instead of dividing. Global (panels, chunks * kc).
 __kernel void im2col_panels(__global const float *x, __global float *dst, int width, int kc, int transposed, GEOMETRY_ARGS) {
     int t = get_global_id(0), p = get_global_id(1);
     int depthC = C * KH * KW, cols = N * OH * OW;
@@ -38,9 +39,18 @@ __kernel void im2col_panels(__global const float *x, __global float *dst, int wi
     int panels = (rows + width - 1) / width;
     if (t >= panels || p >= (depth + kc - 1) / kc * kc) return;
     __global float *out = dst + panel_offset(p / kc, t * width, p % kc, panels, kc, width);
-    for (int lane = 0, i = t * width; lane < width; ++lane, ++i) {
-        int r = transposed ? p : i, q = transposed ? i : p;
-        out[lane] = r < depthC && q < cols ? im2col_value(x, r, q, N, C, H, W, KH, KW, sy, sx, py, px, OH, OW) : 0.0f;
+    int r = transposed ? p : t * width, q = transposed ? t * width : p;
+    int c = r / (KW * KH), u = (r / KW) % KH, v = r % KW;
+    int n = q / (OW * OH), i = (q / OW) % OH, j = q % OW;
+    for (int lane = 0; lane < width; ++lane) {
+        out[lane] = r < depthC && q < cols ? im2col_at(x, c, u, v, n, i, j, N, C, H, W, KH, KW, sy, sx, py, px, OH, OW) : 0.0f;
+        if (transposed) {
+            ++q;
+            if (++j == OW) { j = 0; if (++i == OH) { i = 0; ++n; } }
+        } else {
+            ++r;
+            if (++v == KW) { v = 0; if (++u == KH) { u = 0; ++c; } }
+        }
     }
 }
 
