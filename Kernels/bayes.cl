@@ -2,76 +2,71 @@
 // Posterior scales are sigma = softplus(rho). The -1/2 log(2 pi) of both Gaussian
 // log-densities cancels in log q - log p and is left out.
 
-// w = mu + softplus(rho) eps and eps (kept for backward), eps = randomNormal(n, seed, stream);
-// work-item b handles elements 4b .. 4b+3.
+// Kernels over the elements of the weights (all but the two kl_standard_normal ones) give
+// work-item t the elements 16t .. 16t+15; the sampling ones draw them from the Philox blocks
+// first_block + 4t .. first_block + 4t + 3 (eps = randomNormal).
+
+// w = mu + softplus(rho) eps and eps (kept for backward).
 __kernel void sample_gaussian(__global const float *mu, __global const float *rho, __global float *w, __global float *eps,
                               int n, ulong seed, ulong stream, ulong first_block) {
-    int b = get_global_id(0);
-    if (4 * b >= n) return;
-    float4 z = philox_normal4(seed, stream, first_block + (ulong)b);
-    for (int lane = 0; lane < 4 && 4 * b + lane < n; ++lane) {
-        int i = 4 * b + lane;
-        float e = lane_of(z, lane);
-        eps[i] = e;
-        w[i] = mu[i] + stable_softplus(rho[i]) * e;
-    }
+    int t = get_global_id(0), i = 16 * t;
+    if (i >= n) return;
+    float16 e = philox_normal16(seed, stream, first_block + 4 * (ulong)t);
+    store16(e, eps, i, n);
+    store16(load16(mu, i, n) + stable_softplus16(load16(rho, i, n)) * e, w, i, n);
 }
 
 // drho = g eps sigmoid(rho).
 __kernel void sample_gaussian_backward(__global const float *rho, __global const float *eps, __global const float *g,
                                        __global float *drho, int n) {
-    int i = get_global_id(0);
-    if (i < n) drho[i] = g[i] * eps[i] * stable_sigmoid(rho[i]);
+    int i = 16 * get_global_id(0);
+    if (i < n) store16(load16(g, i, n) * load16(eps, i, n) * stable_sigmoid16(load16(rho, i, n)), drho, i, n);
 }
 
 // Local reparameterization: b = m + sqrt(v + 1e-8) eps, and eps.
 __kernel void sample_local(__global const float *mean, __global const float *variance, __global float *out, __global float *eps,
                            int n, ulong seed, ulong stream, ulong first_block) {
-    int b = get_global_id(0);
-    if (4 * b >= n) return;
-    float4 z = philox_normal4(seed, stream, first_block + (ulong)b);
-    for (int lane = 0; lane < 4 && 4 * b + lane < n; ++lane) {
-        int i = 4 * b + lane;
-        float e = lane_of(z, lane);
-        eps[i] = e;
-        out[i] = mean[i] + sqrt(variance[i] + 1e-8f) * e;
-    }
+    int t = get_global_id(0), i = 16 * t;
+    if (i >= n) return;
+    float16 e = philox_normal16(seed, stream, first_block + 4 * (ulong)t);
+    store16(e, eps, i, n);
+    store16(load16(mean, i, n) + sqrt(load16(variance, i, n) + 1e-8f) * e, out, i, n);
 }
 
 // dv = g eps / (2 s) with s = sqrt(v + 1e-8).
 __kernel void sample_local_backward(__global const float *variance, __global const float *eps, __global const float *g,
                                     __global float *dv, int n) {
-    int i = get_global_id(0);
-    if (i < n) dv[i] = g[i] * eps[i] / (2.0f * sqrt(variance[i] + 1e-8f));
+    int i = 16 * get_global_id(0);
+    if (i < n) store16(load16(g, i, n) * load16(eps, i, n) / (2.0f * sqrt(load16(variance, i, n) + 1e-8f)), dv, i, n);
 }
 
 // terms[i] = log(s / sigma) + (sigma^2 + mu^2) / (2 s^2) - 1/2, summed afterwards.
 __kernel void kl_gaussian_terms(__global const float *mu, __global const float *rho, __global float *terms, int n, float s) {
-    int i = get_global_id(0);
+    int i = 16 * get_global_id(0);
     if (i >= n) return;
-    float sigma = stable_softplus(rho[i]);
-    terms[i] = log(s) - log(sigma) + (sigma * sigma + mu[i] * mu[i]) / (2.0f * s * s) - 0.5f;
+    float16 sigma = stable_softplus16(load16(rho, i, n)), m = load16(mu, i, n);
+    store16(log(s) - log(sigma) + (sigma * sigma + m * m) / (2.0f * s * s) - 0.5f, terms, i, n);
 }
 
 // dmu = g mu / s^2, drho = g (sigma / s^2 - 1 / sigma) sigmoid(rho), g = gout[0].
 __kernel void kl_gaussian_backward(__global const float *mu, __global const float *rho, __global const float *gout,
                                    __global float *dmu, __global float *drho, int n, float s) {
-    int i = get_global_id(0);
+    int i = 16 * get_global_id(0);
     if (i >= n) return;
     float g = gout[0];
-    float sigma = stable_softplus(rho[i]);
-    dmu[i] = g * mu[i] / (s * s);
-    drho[i] = g * (sigma / (s * s) - 1.0f / sigma) * stable_sigmoid(rho[i]);
+    float16 r = load16(rho, i, n), sigma = stable_softplus16(r);
+    store16(g * load16(mu, i, n) / (s * s), dmu, i, n);
+    store16(g * (sigma / (s * s) - 1.0f / sigma) * stable_sigmoid16(r), drho, i, n);
 }
 
 // log(pi N(w; 0, s1^2) + (1 - pi) N(w; 0, s2^2)) (without -1/2 log 2 pi) by log-sum-exp, so it
 // is finite for any finite w and positive scales; *r1, *r2 receive the responsibilities.
-float mixture_log_prior(float w, float pi, float s1, float s2, float *r1, float *r2) {
-    float z1 = w / s1, z2 = w / s2;
-    float a1 = log(pi) - log(s1) - 0.5f * z1 * z1;
-    float a2 = log(1.0f - pi) - log(s2) - 0.5f * z2 * z2;
-    float m = fmax(a1, a2);
-    float lse = m + log(exp(a1 - m) + exp(a2 - m));
+float16 mixture_log_prior(float16 w, float pi, float s1, float s2, float16 *r1, float16 *r2) {
+    float16 z1 = w / s1, z2 = w / s2;
+    float16 a1 = log(pi) - log(s1) - 0.5f * z1 * z1;
+    float16 a2 = log(1.0f - pi) - log(s2) - 0.5f * z2 * z2;
+    float16 m = fmax(a1, a2);
+    float16 lse = m + log(exp(a1 - m) + exp(a2 - m));
     *r1 = exp(a1 - lse);
     *r2 = exp(a2 - lse);
     return lse;
@@ -80,12 +75,12 @@ float mixture_log_prior(float w, float pi, float s1, float s2, float *r1, float 
 // terms[i] = log N(w; mu, sigma^2) - log p(w) for the scale-mixture prior, summed afterwards.
 __kernel void mixture_kl_terms(__global const float *w, __global const float *mu, __global const float *rho, __global float *terms,
                                int n, float pi, float s1, float s2) {
-    int i = get_global_id(0);
+    int i = 16 * get_global_id(0);
     if (i >= n) return;
-    float sigma = stable_softplus(rho[i]);
-    float d = (w[i] - mu[i]) / sigma;
-    float r1, r2;
-    terms[i] = -log(sigma) - 0.5f * d * d - mixture_log_prior(w[i], pi, s1, s2, &r1, &r2);
+    float16 wv = load16(w, i, n), sigma = stable_softplus16(load16(rho, i, n));
+    float16 d = (wv - load16(mu, i, n)) / sigma;
+    float16 r1, r2;
+    store16(-log(sigma) - 0.5f * d * d - mixture_log_prior(wv, pi, s1, s2, &r1, &r2), terms, i, n);
 }
 
 // With g = gout[0]: dw = g (-(w - mu) / sigma^2 + w (r1 / s1^2 + r2 / s2^2)),
@@ -93,17 +88,17 @@ __kernel void mixture_kl_terms(__global const float *w, __global const float *mu
 __kernel void mixture_kl_backward(__global const float *w, __global const float *mu, __global const float *rho,
                                   __global const float *gout, __global float *dw, __global float *dmu, __global float *drho,
                                   int n, float pi, float s1, float s2) {
-    int i = get_global_id(0);
+    int i = 16 * get_global_id(0);
     if (i >= n) return;
     float g = gout[0];
-    float sigma = stable_softplus(rho[i]);
-    float d = (w[i] - mu[i]) / sigma;
-    float r1, r2;
-    mixture_log_prior(w[i], pi, s1, s2, &r1, &r2);
-    float priorSlope = r1 * (w[i] / s1) / s1 + r2 * (w[i] / s2) / s2;
-    dw[i] = g * (-d / sigma + priorSlope);
-    dmu[i] = g * d / sigma;
-    drho[i] = g * ((d * d - 1.0f) / sigma) * stable_sigmoid(rho[i]);
+    float16 wv = load16(w, i, n), r = load16(rho, i, n), sigma = stable_softplus16(r);
+    float16 d = (wv - load16(mu, i, n)) / sigma;
+    float16 r1, r2;
+    mixture_log_prior(wv, pi, s1, s2, &r1, &r2);
+    float16 priorSlope = r1 * (wv / s1) / s1 + r2 * (wv / s2) / s2;
+    store16(g * (-d / sigma + priorSlope), dw, i, n);
+    store16(g * d / sigma, dmu, i, n);
+    store16(g * ((d * d - 1.0f) / sigma) * stable_sigmoid16(r), drho, i, n);
 }
 
 // k[r] = -1/2 sum_d (1 + lv[r, d] - mu[r, d]^2 - e^{lv[r, d]}), one work-item per row.

@@ -11,14 +11,14 @@
 #define OP_NEGATE 9
 #define LEAKY_SLOPE 0.2f
 
-// f(x) for unary op `op`.
-float unary_value(int op, float x) {
+// f(x) for unary op `op`, lane by lane.
+float16 unary_value(int op, float16 x) {
     switch (op) {
     case OP_RELU: return fmax(x, 0.0f);
     case OP_LEAKY_RELU: return x > 0.0f ? x : LEAKY_SLOPE * x;
     case OP_TANH: return tanh(x);
-    case OP_SIGMOID: return stable_sigmoid(x);
-    case OP_SOFTPLUS: return stable_softplus(x);
+    case OP_SIGMOID: return stable_sigmoid16(x);
+    case OP_SOFTPLUS: return stable_softplus16(x);
     case OP_EXP: return exp(x);
     case OP_LOG: return log(x);
     case OP_SQUARE: return x * x;
@@ -27,44 +27,59 @@ float unary_value(int op, float x) {
     }
 }
 
-// f'(x) for unary op `op`.
-float unary_derivative(int op, float x) {
+// f'(x) for unary op `op`, lane by lane.
+float16 unary_derivative(int op, float16 x) {
     switch (op) {
-    case OP_RELU: return x > 0.0f ? 1.0f : 0.0f;
-    case OP_LEAKY_RELU: return x > 0.0f ? 1.0f : LEAKY_SLOPE;
-    case OP_TANH: { float t = tanh(x); return 1.0f - t * t; }
-    case OP_SIGMOID: { float s = stable_sigmoid(x); return s * (1.0f - s); }
-    case OP_SOFTPLUS: return stable_sigmoid(x);
+    case OP_RELU: return x > 0.0f ? (float16)1.0f : (float16)0.0f;
+    case OP_LEAKY_RELU: return x > 0.0f ? (float16)1.0f : (float16)LEAKY_SLOPE;
+    case OP_TANH: { float16 t = tanh(x); return 1.0f - t * t; }
+    case OP_SIGMOID: { float16 s = stable_sigmoid16(x); return s * (1.0f - s); }
+    case OP_SOFTPLUS: return stable_sigmoid16(x);
     case OP_EXP: return exp(x);
     case OP_LOG: return 1.0f / x;
     case OP_SQUARE: return 2.0f * x;
     case OP_SQRT: return 1.0f / (2.0f * sqrt(x));
-    default: return -1.0f;
+    default: return (float16)-1.0f;
     }
 }
 
-// y[i] = op(x[i]).
+// y[i] = op(x[i]); work-item t handles i = 16t .. 16t+15.
 __kernel void unary(int op, __global const float *x, __global float *y, int n) {
-    int i = get_global_id(0);
-    if (i < n) y[i] = unary_value(op, x[i]);
+    int i = 16 * get_global_id(0);
+    if (i < n) store16(unary_value(op, load16(x, i, n)), y, i, n);
 }
 
-// dx[i] = g[i] * op'(x[i]).
+// dx[i] = g[i] * op'(x[i]); work-item t handles i = 16t .. 16t+15.
 __kernel void unary_backward(int op, __global const float *x, __global const float *g, __global float *dx, int n) {
-    int i = get_global_id(0);
-    if (i < n) dx[i] = g[i] * unary_derivative(op, x[i]);
+    int i = 16 * get_global_id(0);
+    if (i < n) store16(load16(g, i, n) * unary_derivative(op, load16(x, i, n)), dx, i, n);
 }
 
-// z[i] = x[i] op y[(i / inner) % period] for op in add, subtract, multiply, divide.
+// z[i] = x[i] op y[(i / inner) % period] for op in add, subtract, multiply, divide; work-item t
+// handles i = 16t .. 16t+15: y is one vector load when those lanes read 16 consecutive entries,
+// one broadcast entry when they read a single one, else gathered lane by lane.
 __kernel void binary(int op, __global const float *x, __global const float *y, __global float *z, int n, int inner, int period) {
-    int i = get_global_id(0);
+    int i = 16 * get_global_id(0);
     if (i >= n) return;
-    float a = x[i], b = y[(i / inner) % period];
-    z[i] = op == 0 ? a + b : op == 1 ? a - b : op == 2 ? a * b : a / b;
+    int q = i % inner, j = (i / inner) % period;
+    float16 a = load16(x, i, n), b;
+    if (inner == 1 && j + 16 <= period) {
+        b = vload16(0, y + j);
+    } else if (q + 16 <= inner) {
+        b = (float16)y[j];
+    } else {
+        float lanes[16];
+        for (int lane = 0; lane < 16; ++lane) {
+            lanes[lane] = y[j];
+            if (++q == inner) { q = 0; if (++j == period) j = 0; }
+        }
+        b = vload16(0, lanes);
+    }
+    store16(op == 0 ? a + b : op == 1 ? a - b : op == 2 ? a * b : a / b, z, i, n);
 }
 
-// y[i] = scale * x[i] + shift.
+// y[i] = scale * x[i] + shift; work-item t handles i = 16t .. 16t+15.
 __kernel void affine(__global const float *x, __global float *y, int n, float scale, float shift) {
-    int i = get_global_id(0);
-    if (i < n) y[i] = scale * x[i] + shift;
+    int i = 16 * get_global_id(0);
+    if (i < n) store16(scale * load16(x, i, n) + shift, y, i, n);
 }

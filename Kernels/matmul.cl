@@ -1,4 +1,6 @@
-// Matrix products C[b] = op(A)[b] . op(B)[b], accumulated in float with fma. The host picks
+// Matrix products C[b] = op(A)[b] . op(B)[b], accumulated in float with fma. Each m x n
+// product C[b] is stored as [n / group, m, group]: row-major when group == n; with group =
+// OH*OW, a convolution's [O, N*OH*OW] product lands directly in NCHW order. The host picks
 // one of two strategies by device type:
 //  - CPU devices (PoCL): pack_panels copies op(A) into panels of 8 rows and op(B) into panels
 //    of 16 columns (zero-padded, transposes resolved), then gemm_panels computes each 8x16
@@ -14,9 +16,9 @@
 #endif
 #define TILE 16
 
-// dst[b][t][p][r] = L[b](t * width + r, p), zero where t * width + r >= rows; L[b] is the
-// rows x depth matrix b stored row-major (transposed == 0) or stored as its transpose
-// (depth x rows, transposed == 1). Global size (panels * width, depth, batch).
+// dst[panel_offset(b, i, p)] = L[b](i, p), zero where i >= rows; L[b] is the rows x depth matrix
+// b stored row-major (transposed == 0) or stored as its transpose (depth x rows, transposed == 1).
+// Global size (panels * width, depth, batch).
 __kernel void pack_panels(__global const float *src, __global float *dst, int rows, int depth, int width, int transposed) {
     int i = get_global_id(0), p = get_global_id(1), b = get_global_id(2);
     int panels = (rows + width - 1) / width;
@@ -24,23 +26,28 @@ __kernel void pack_panels(__global const float *src, __global float *dst, int ro
     size_t base = (size_t)b * rows * depth;
     float v = 0.0f;
     if (i < rows) v = transposed ? src[base + (size_t)p * rows + i] : src[base + (size_t)i * depth + p];
-    dst[((size_t)b * panels + i / width) * depth * width + (size_t)p * width + i % width] = v;
+    dst[panel_offset(b, i, p, panels, depth, width)] = v;
 }
 
-// Stores the first `cols` lanes of v into row `row` of the m x n matrix c (nothing if row >= m).
-void store_row(float16 v, __global float *c, int row, int m, int n, int cols) {
+// Stores lanes j < cols of v as C(row, col + j) of the m x n matrix c held as [n / group, m, group]
+// (nothing if row >= m): one vector store when the lanes stay inside one group.
+void store_row(float16 v, __global float *c, int row, int col, int m, int cols, int group) {
     if (row >= m) return;
-    __global float *dst = c + (size_t)row * n;
-    if (cols == 16) { vstore16(v, 0, dst); return; }
+    int g = col / group, q = col % group;
+    if (q + cols <= group) { store16(v, c + ((size_t)g * m + row) * group + q, 0, cols); return; }
     float lanes[16];
     vstore16(v, 0, lanes);
-    for (int j = 0; j < cols; ++j) dst[j] = lanes[j];
+    for (int j = 0; j < cols; ++j, ++q) {
+        if (q == group) { q = 0; ++g; }
+        c[((size_t)g * m + row) * group + q] = lanes[j];
+    }
 }
 
 // C[b](8 tm + r, 16 tn + j) = sum_p Apanel[b][tm][p][r] * Bpanel[b][tn][p][j] for the 8x16 block
-// (tm, tn) = (global id 1, global id 0) of batch global id 2; k is the depth of the panels.
-__kernel void gemm_panels(__global const float *ap, __global const float *bp, __global float *c, int m, int n, int k) {
-    int tn = get_global_id(0), tm = get_global_id(1), b = get_global_id(2);
+// (tm, tn) = (global id 0, global id 1) of batch global id 2; k is the depth of the panels.
+// Neighbouring work-items share the B panel, so each B panel is read from memory once.
+__kernel void gemm_panels(__global const float *ap, __global const float *bp, __global float *c, int m, int n, int k, int group) {
+    int tm = get_global_id(0), tn = get_global_id(1), b = get_global_id(2);
     int mPanels = (m + 7) / 8, nPanels = (n + 15) / 16;
     if (tn >= nPanels || tm >= mPanels) return;
     __global const float *a = ap + ((size_t)b * mPanels + tm) * k * 8;
@@ -59,21 +66,21 @@ __kernel void gemm_panels(__global const float *ap, __global const float *bp, __
         c7 = fma((float16)(av.s7), bv, c7);
     }
     int row = tm * 8, col = tn * 16, cols = min(16, n - col);
-    __global float *out = c + (size_t)b * m * n + col;
-    store_row(c0, out, row + 0, m, n, cols);
-    store_row(c1, out, row + 1, m, n, cols);
-    store_row(c2, out, row + 2, m, n, cols);
-    store_row(c3, out, row + 3, m, n, cols);
-    store_row(c4, out, row + 4, m, n, cols);
-    store_row(c5, out, row + 5, m, n, cols);
-    store_row(c6, out, row + 6, m, n, cols);
-    store_row(c7, out, row + 7, m, n, cols);
+    __global float *out = c + (size_t)b * m * n;
+    store_row(c0, out, row + 0, col, m, cols, group);
+    store_row(c1, out, row + 1, col, m, cols, group);
+    store_row(c2, out, row + 2, col, m, cols, group);
+    store_row(c3, out, row + 3, col, m, cols, group);
+    store_row(c4, out, row + 4, col, m, cols, group);
+    store_row(c5, out, row + 5, col, m, cols, group);
+    store_row(c6, out, row + 6, col, m, cols, group);
+    store_row(c7, out, row + 7, col, m, cols, group);
 }
 
 // C[b](row, col) = sum_p op(A)(row, p) op(B)(p, col) with 16x16 tiles of op(A) and op(B) staged
 // in local memory; work-group (16, 16, 1), global (n, m, batch) rounded up to the tile.
 __kernel __attribute__((reqd_work_group_size(TILE, TILE, 1)))
-void gemm_tiled(__global const float *a, __global const float *b, __global float *c, int m, int n, int k) {
+void gemm_tiled(__global const float *a, __global const float *b, __global float *c, int m, int n, int k, int group) {
     int col = get_global_id(0), row = get_global_id(1), batch = get_global_id(2);
     int lc = get_local_id(0), lr = get_local_id(1);
     a += (size_t)batch * m * k;
@@ -88,5 +95,5 @@ void gemm_tiled(__global const float *a, __global const float *b, __global float
         for (int q = 0; q < TILE; ++q) acc = fma(as[lr][q], bs[q][lc], acc);
         barrier(CLK_LOCAL_MEM_FENCE);
     }
-    if (row < m && col < n) c[(size_t)batch * m * n + (size_t)row * n + col] = acc;
+    if (row < m && col < n) c[(size_t)batch * m * n + ((size_t)(col / group) * m + row) * group + col % group] = acc;
 }

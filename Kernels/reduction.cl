@@ -1,13 +1,18 @@
 // Reductions and the softmax family (needs common.cl). Every reduction uses a fixed work
 // partition and a fixed order, so results are deterministic run to run; no atomics.
 
-// Stage 1 of a sum: partial[p] = sum of x[i] over i = p, p + parts, p + 2 parts, ... < n.
+// Stage 1 of a sum: partial[p] = sum of the 16-element chunks x[16c .. 16c+15] over
+// c = p, p + parts, p + 2 parts, ... (elements < n), accumulated lane by lane in a float16 and
+// its lanes then added in order.
 __kernel void sum_partials(__global const float *x, __global float *partial, int n, int parts) {
     int p = get_global_id(0);
     if (p >= parts) return;
-    float s = 0.0f;
-    for (int i = p; i < n; i += parts) s += x[i];
-    partial[p] = s;
+    float16 s = 0.0f;
+    for (int i = 16 * p; i < n; i += 16 * parts) s += load16(x, i, n);
+    float8 s8 = s.lo + s.hi;
+    float4 s4 = s8.lo + s8.hi;
+    float2 s2 = s4.lo + s4.hi;
+    partial[p] = s2.lo + s2.hi;
 }
 
 // Stage 2 of a sum: out[0] = partial[0] + partial[1] + ... + partial[parts - 1], in order.

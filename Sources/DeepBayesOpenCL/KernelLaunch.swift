@@ -52,3 +52,7 @@ extension OpenCLBackend {
         try OpenCLStatus.check(status, "clEnqueueNDRangeKernel(\(name))")
     }
 }
+
+/// The work-items of a kernel that gives each work-item 16 consecutive elements of `count`
+/// (the `load16` / `store16` kernels of `common.cl`).
+func chunks(_ count: Int) -> Int { (count + 15) / 16 }

@@ -31,7 +31,7 @@ extension OpenCLBackend {
     public func klGaussianBackward(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float, _ gradOutput: Tensor) throws -> (mu: Tensor, rho: Tensor) {
         let (dmu, dmuOut) = try makeTensor(mu.shape)
         let (drho, drhoOut) = try makeTensor(mu.shape)
-        try launch(.bayes, "kl_gaussian_backward", global: [mu.count],
+        try launch(.bayes, "kl_gaussian_backward", global: [chunks(mu.count)],
                    [.buffer(buffer(mu)), .buffer(buffer(rho)), .buffer(buffer(gradOutput)), .buffer(dmuOut), .buffer(drhoOut),
                     .int(mu.count), .float(s)])
         return (dmu, drho)
@@ -49,7 +49,7 @@ extension OpenCLBackend {
         let (dw, dwOut) = try makeTensor(mu.shape)
         let (dmu, dmuOut) = try makeTensor(mu.shape)
         let (drho, drhoOut) = try makeTensor(mu.shape)
-        try launch(.bayes, "mixture_kl_backward", global: [mu.count],
+        try launch(.bayes, "mixture_kl_backward", global: [chunks(mu.count)],
                    [sample, mu, rho, gradOutput].map { .buffer(buffer($0)) }
                    + [.buffer(dwOut), .buffer(dmuOut), .buffer(drhoOut), .int(mu.count)] + priorArguments(prior))
         return (dw, dmu, drho)
@@ -78,7 +78,7 @@ extension OpenCLBackend {
     private func sample(_ kernel: String, _ a: Tensor, _ b: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let (sample, sampleOut) = try makeTensor(a.shape)
         let (noise, noiseOut) = try makeTensor(a.shape)
-        try launch(.bayes, kernel, global: [(a.count + 3) / 4],
+        try launch(.bayes, kernel, global: [chunks(a.count)],
                    [.buffer(buffer(a)), .buffer(buffer(b)), .buffer(sampleOut), .buffer(noiseOut), .int(a.count),
                     .ulong(random.seed), .ulong(random.stream), .ulong(random.firstBlock)])
         return (sample, noise)
@@ -87,7 +87,7 @@ extension OpenCLBackend {
     /// Runs an elementwise kernel of three inputs and one output of the first input's shape.
     private func elementwise(_ kernel: String, _ a: Tensor, _ b: Tensor, _ c: Tensor) throws -> Tensor {
         let (result, out) = try makeTensor(a.shape)
-        try launch(.bayes, kernel, global: [a.count],
+        try launch(.bayes, kernel, global: [chunks(a.count)],
                    [.buffer(buffer(a)), .buffer(buffer(b)), .buffer(buffer(c)), .buffer(out), .int(a.count)])
         return result
     }
@@ -96,7 +96,7 @@ extension OpenCLBackend {
     private func summedTerms(_ kernel: String, _ inputs: [Tensor], _ extra: [KernelArgument]) throws -> Tensor {
         let count = inputs[0].count
         let terms = try makeBuffer(count: count)
-        try launch(.bayes, kernel, global: [count], inputs.map { .buffer(buffer($0)) } + [.buffer(terms), .int(count)] + extra)
+        try launch(.bayes, kernel, global: [chunks(count)], inputs.map { .buffer(buffer($0)) } + [.buffer(terms), .int(count)] + extra)
         return wrap(try sumBuffer(terms, count: count), .scalar)
     }
 

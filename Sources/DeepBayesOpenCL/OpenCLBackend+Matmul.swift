@@ -7,30 +7,38 @@ extension OpenCLBackend {
         return wrap(try gemm(buffer(a), buffer(b), geometry), shape)
     }
 
-    /// `C[b] = op(A)[b]·op(B)[b]` into a new buffer, accumulated in `Float` with fma.
+    /// `C[b] = op(A)[b]·op(B)[b]` into a new buffer, accumulated in `Float` with fma; each
+    /// `C[b]` is stored as `[n / group, m, group]` (row-major for the default `group = n`).
     ///
-    /// With `.panels` (the default on CPU devices): `pack_panels` lays `op(A)` out in zero-padded panels of
-    /// 8 rows and `op(B)` in panels of 16 columns (resolving transposes), then `gemm_panels`
-    /// computes 8x16 blocks with `float16` vectors and no barriers. With `.tiled`, `gemm_tiled`, a
-    /// 16x16 local-memory tiled kernel, reads the operands directly.
-    func gemm(_ a: OpenCLBuffer, _ b: OpenCLBuffer, _ g: MatmulGeometry) throws -> OpenCLBuffer {
-        let c = try makeBuffer(count: g.batch * g.m * g.n)
-        let sizes: [KernelArgument] = [.int(g.m), .int(g.n), .int(g.k)]
+    /// With `.panels` (the default on CPU devices): `pack` lays out both operands, then
+    /// `gemmPanels` multiplies. With `.tiled`, `gemm_tiled`, a 16x16 local-memory tiled kernel,
+    /// reads the operands directly.
+    func gemm(_ a: OpenCLBuffer, _ b: OpenCLBuffer, _ g: MatmulGeometry, group: Int? = nil) throws -> OpenCLBuffer {
         if matmulStrategy == .panels {
             let ap = try pack(a, rows: g.m, depth: g.k, width: 8, transposed: g.transposeA, batch: g.batch)
             let bp = try pack(b, rows: g.n, depth: g.k, width: 16, transposed: !g.transposeB, batch: g.batch)
-            try launch(.matmul, "gemm_panels", global: [(g.n + 15) / 16, (g.m + 7) / 8, g.batch],
-                       [.buffer(ap), .buffer(bp), .buffer(c)] + sizes)
-        } else {
-            try launch(.matmul, "gemm_tiled", options: "-DTRANS_A=\(g.transposeA ? 1 : 0) -DTRANS_B=\(g.transposeB ? 1 : 0)",
-                       global: [g.n, g.m, g.batch], local: [16, 16, 1], [.buffer(a), .buffer(b), .buffer(c)] + sizes)
+            return try gemmPanels(ap, bp, g, group: group ?? g.n)
         }
+        let c = try makeBuffer(count: g.batch * g.m * g.n)
+        try launch(.matmul, "gemm_tiled", options: "-DTRANS_A=\(g.transposeA ? 1 : 0) -DTRANS_B=\(g.transposeB ? 1 : 0)",
+                   global: [g.n, g.m, g.batch], local: [16, 16, 1],
+                   [.buffer(a), .buffer(b), .buffer(c), .int(g.m), .int(g.n), .int(g.k), .int(group ?? g.n)])
+        return c
+    }
+
+    /// `gemm_panels` on operands already packed: `ap` holds `op(A)` in panels of 8 rows, `bp`
+    /// holds `op(B)ᵀ` in panels of 16 rows (the layout of `pack`); computes 8x16 blocks with
+    /// `float16` vectors and no barriers. The transpose flags of `g` are already resolved.
+    func gemmPanels(_ ap: OpenCLBuffer, _ bp: OpenCLBuffer, _ g: MatmulGeometry, group: Int) throws -> OpenCLBuffer {
+        let c = try makeBuffer(count: g.batch * g.m * g.n)
+        try launch(.matmul, "gemm_panels", global: [(g.m + 7) / 8, (g.n + 15) / 16, g.batch],
+                   [.buffer(ap), .buffer(bp), .buffer(c), .int(g.m), .int(g.n), .int(g.k), .int(group)])
         return c
     }
 
     /// Panels of `width` rows of the `rows x depth` matrices in `source` (stored transposed when
     /// `transposed`): `[batch, ⌈rows/width⌉, depth, width]`, zero-padded.
-    private func pack(_ source: OpenCLBuffer, rows: Int, depth: Int, width: Int, transposed: Bool, batch: Int) throws -> OpenCLBuffer {
+    func pack(_ source: OpenCLBuffer, rows: Int, depth: Int, width: Int, transposed: Bool, batch: Int) throws -> OpenCLBuffer {
         let padded = (rows + width - 1) / width * width
         let panels = try makeBuffer(count: batch * padded * depth)
         try launch(.matmul, "pack_panels", global: [padded, depth, batch],

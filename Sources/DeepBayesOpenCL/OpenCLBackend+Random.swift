@@ -19,7 +19,7 @@ extension OpenCLBackend {
     /// Runs a `random.cl` kernel over Philox blocks: arguments output, n, `extra`, seed, stream, first block.
     private func randomTensor(_ kernel: String, _ shape: Shape, _ extra: [KernelArgument], _ random: RandomStream) throws -> Tensor {
         let (tensor, out) = try makeTensor(shape)
-        try launch(.random, kernel, global: [(shape.count + 3) / 4],
+        try launch(.random, kernel, global: [chunks(shape.count)],
                    [.buffer(out), .int(shape.count)] + extra + [.ulong(random.seed), .ulong(random.stream), .ulong(random.firstBlock)])
         return tensor
     }

@@ -5,10 +5,10 @@ extension OpenCLBackend {
     public func sum(_ x: Tensor) throws -> Tensor { wrap(try sumBuffer(buffer(x), count: x.count), .scalar) }
 
     /// A deterministic two-stage sum into a one-element buffer: `sum_partials` adds every
-    /// `parts`-th element into `parts = min(count, 1024)` partial sums, `sum_final` adds
-    /// those in order. The partition depends only on `count`.
+    /// `parts`-th 16-element chunk into `parts = min(⌈count/16⌉, 1024)` partial sums (in
+    /// `float16` lanes), `sum_final` adds those in order. The partition depends only on `count`.
     func sumBuffer(_ x: OpenCLBuffer, count: Int) throws -> OpenCLBuffer {
-        let parts = min(count, 1024)
+        let parts = min(chunks(count), 1024)
         let partial = try makeBuffer(count: parts)
         try launch(.reduction, "sum_partials", global: [parts], [.buffer(x), .buffer(partial), .int(count), .int(parts)])
         let total = try makeBuffer(count: 1)
