@@ -2,45 +2,30 @@ import COpenCL
 import DeepBayesCore
 import Foundation
 
-/// The OpenCL backend: one device, its context, one in-order command queue, and a cache of
-/// built programs. Tensors live in device buffers; values reach the host only through
-/// `download`.
+/// The OpenCL backend: one device and its process-wide runtime (context, one in-order command
+/// queue, a cache of built programs). Tensors live in device buffers; values reach the host
+/// only through `download`.
 ///
 /// Kernels live in `OpenCLBackend+<Family>.swift` and `Kernels/<family>.cl`. On CPU devices
 /// (PoCL) matmul uses a barrier-free vector kernel; on other devices a local-memory tiled one.
 public final class OpenCLBackend: Backend {
     public let name = "opencl"
-    let device: OpenCLDevice
-    let context: cl_context
-    let queue: cl_command_queue
-    let programs: ProgramCache
+    /// The device's context, queue and programs, shared with every other backend on it.
+    let runtime: OpenCLRuntime
     /// Which matmul kernel runs (also inside convolutions). Defaults to `.panels` on CPU
     /// devices and `.tiled` elsewhere; either is correct on any device.
     public var matmulStrategy: MatmulStrategy
-    /// Serialises kernel lookup, argument setting and enqueueing (a `cl_kernel` is shared).
-    let lock = NSLock()
 
-    /// A backend on `device`, with a fresh context and queue.
+    var device: OpenCLDevice { runtime.device }
+    var context: cl_context { runtime.context }
+    var queue: cl_command_queue { runtime.queue }
+    var programs: ProgramCache { runtime.programs }
+    var lock: NSLock { runtime.lock }
+
+    /// A backend on `device`, using the device's process-wide runtime.
     init(device: OpenCLDevice) throws {
-        self.device = device
+        runtime = try OpenCLRuntime.shared(for: device)
         matmulStrategy = device.isCPU ? .panels : .tiled
-        var status: cl_int = 0
-        var id: cl_device_id? = device.id
-        guard let context = clCreateContext(nil, 1, &id, nil, nil, &status), status == CL_SUCCESS else {
-            throw DeepBayesError.deviceFailure(call: "clCreateContext", code: OpenCLStatus.name(status))
-        }
-        guard let queue = clCreateCommandQueue(context, device.id, 0, &status), status == CL_SUCCESS else {
-            clReleaseContext(context)
-            throw DeepBayesError.deviceFailure(call: "clCreateCommandQueue", code: OpenCLStatus.name(status))
-        }
-        self.context = context
-        self.queue = queue
-        programs = ProgramCache(context: context, device: device)
-    }
-
-    deinit {
-        clReleaseCommandQueue(queue)
-        clReleaseContext(context)
     }
 
     /// The registry entry for `--device opencl` (the first GPU, else the first device) and

@@ -2,9 +2,9 @@ import COpenCL
 import DeepBayesCore
 import Foundation
 
-/// Builds each program once per backend, keyed by program and build options, and keeps one
-/// `cl_kernel` per kernel name. Not thread-safe by itself: `OpenCLBackend.launch` holds the
-/// backend's lock while it uses the cache.
+/// Builds each program once per context (so once per process: see `OpenCLRuntime`), keyed by
+/// program and build options, and keeps one `cl_kernel` per kernel name. Not thread-safe by
+/// itself: `OpenCLBackend.launch` holds the runtime's lock while it uses the cache.
 final class ProgramCache {
     private let context: cl_context
     private let device: cl_device_id

@@ -1,0 +1,44 @@
+import COpenCL
+import DeepBayesCore
+import Foundation
+
+/// What every backend on one device shares, created once per process: the context, the one
+/// in-order command queue, the program cache (so each program is built once per process) and
+/// the lock that serialises kernel launches (a `cl_kernel` holds its arguments).
+final class OpenCLRuntime {
+    let device: OpenCLDevice
+    let context: cl_context
+    let queue: cl_command_queue
+    let programs: ProgramCache
+    let lock = NSLock()
+
+    private init(device: OpenCLDevice) throws {
+        self.device = device
+        var status: cl_int = 0
+        var id: cl_device_id? = device.id
+        guard let context = clCreateContext(nil, 1, &id, nil, nil, &status), status == CL_SUCCESS else {
+            throw DeepBayesError.deviceFailure(call: "clCreateContext", code: OpenCLStatus.name(status))
+        }
+        guard let queue = clCreateCommandQueue(context, device.id, 0, &status), status == CL_SUCCESS else {
+            clReleaseContext(context)
+            throw DeepBayesError.deviceFailure(call: "clCreateCommandQueue", code: OpenCLStatus.name(status))
+        }
+        self.context = context
+        self.queue = queue
+        programs = ProgramCache(context: context, device: device)
+    }
+
+    private static let registryLock = NSLock()
+    private static var runtimes: [UInt: OpenCLRuntime] = [:]
+
+    /// The runtime of `device`, created on first use and kept for the life of the process.
+    static func shared(for device: OpenCLDevice) throws -> OpenCLRuntime {
+        registryLock.lock()
+        defer { registryLock.unlock() }
+        let key = UInt(bitPattern: device.id)
+        if let runtime = runtimes[key] { return runtime }
+        let runtime = try OpenCLRuntime(device: device)
+        runtimes[key] = runtime
+        return runtime
+    }
+}
