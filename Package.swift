@@ -7,13 +7,15 @@ import PackageDescription
 /// therefore build for the CPU doing the build (`native`, like `-march=native`); set
 /// `DEEPBAYES_TARGET_CPU` (for example `x86-64-v3`) to build a binary for other machines.
 /// arm64's baseline already includes NEON, so it needs no flag.
+/// On every architecture `-fno-math-errno` lets `squareRoot()` (the C builtin `sqrtf` behind
+/// it) be one vector square root: with C's `errno`, each lane is a scalar root plus a branch
+/// to `sqrtf` for negative inputs. Swift never reads `errno`, so nothing else changes.
 let simdSettings: [SwiftSetting] = {
+    var flags = ["-Xcc", "-fno-math-errno"]
     #if arch(x86_64)
-    let cpu = ProcessInfo.processInfo.environment["DEEPBAYES_TARGET_CPU"] ?? "native"
-    return [.unsafeFlags(["-target-cpu", cpu])]
-    #else
-    return []
+    flags += ["-target-cpu", ProcessInfo.processInfo.environment["DEEPBAYES_TARGET_CPU"] ?? "native"]
     #endif
+    return [.unsafeFlags(flags)]
 }()
 
 let package = Package(

@@ -5,13 +5,15 @@ extension CPUBackend {
     /// `y[i] = op(x[i])` (see `UnaryOp.value`).
     public func unary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
         let input = values(x)
-        return op.specialized { op in generate(x.shape, costPerItem: op.cost) { i in op.value(input[i]) } }
+        return op.specialized { op in generateVectors(x.shape, costPerItem: op.cost) { i, n in op.value(input.vector(at: i, lanes: n)) } }
     }
 
     /// `∂L/∂x[i] = g[i] · op'(x[i])` (see `UnaryOp.derivative`).
     public func unaryBackward(_ op: UnaryOp, _ x: Tensor, _ gradOutput: Tensor) throws -> Tensor {
         let input = values(x), grad = values(gradOutput)
-        return op.specialized { op in generate(x.shape, costPerItem: op.cost + 1) { i in grad[i] * op.derivative(input[i]) } }
+        return op.specialized { op in
+            generateVectors(x.shape, costPerItem: op.cost + 1) { i, n in grad.vector(at: i, lanes: n) * op.derivative(input.vector(at: i, lanes: n)) }
+        }
     }
 
     /// `z[i] = x[i] op y[(i / inner) % period]`, exact to one rounding per element.

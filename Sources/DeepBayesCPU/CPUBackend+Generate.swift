@@ -13,6 +13,18 @@ extension CPUBackend {
         return tensor
     }
 
+    /// A new tensor of `shape` whose elements `start ..< start + lanes` are the first `lanes`
+    /// lanes of `value(start, lanes)`, over the groups of `VectorLoop.forEach`, filled in
+    /// parallel chunks. `costPerItem` is as in `generate`, per element.
+    @inline(__always)
+    func generateVectors(_ shape: Shape, costPerItem: Int, _ value: (_ start: Int, _ lanes: Int) -> FloatVector) -> Tensor {
+        let (tensor, out) = makeTensor(shape)
+        Parallel.forEachChunk(shape.count, costPerItem: costPerItem) { range in
+            VectorLoop.forEach(range) { start, lanes in out.store(value(start, lanes), at: start, lanes: lanes) }
+        }
+        return tensor
+    }
+
     /// The read-only storage of a tensor of this backend.
     @inline(__always)
     func values(_ tensor: Tensor) -> UnsafePointer<Float> { UnsafePointer(buffer(tensor).pointer) }

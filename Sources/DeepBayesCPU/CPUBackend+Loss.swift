@@ -37,13 +37,18 @@ extension CPUBackend {
     /// `ℓ = softplus(x) - x·t`, which is `max(x, 0) - x·t + log1p(e^{-|x|})`.
     public func bceWithLogits(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
         let x = values(logits), t = values(targets)
-        return generate(logits.shape, costPerItem: 20) { i in ScalarMath.softplus(x[i]) - x[i] * t[i] }
+        return generateVectors(logits.shape, costPerItem: 20) { i, n in
+            let logit = x.vector(at: i, lanes: n)
+            return VectorMath.softplus(logit) - logit * t.vector(at: i, lanes: n)
+        }
     }
 
     /// `∂L/∂x = g · (σ(x) - t)`.
     public func bceWithLogitsBackward(_ logits: Tensor, _ targets: Tensor, _ gradOutput: Tensor) throws -> Tensor {
         let x = values(logits), t = values(targets), g = values(gradOutput)
-        return generate(logits.shape, costPerItem: 20) { i in g[i] * (ScalarMath.sigmoid(x[i]) - t[i]) }
+        return generateVectors(logits.shape, costPerItem: 20) { i, n in
+            g.vector(at: i, lanes: n) * (VectorMath.sigmoid(x.vector(at: i, lanes: n)) - t.vector(at: i, lanes: n))
+        }
     }
 
     /// The class a float label names, or nil unless it is exactly an integer in `0..<classes`.

@@ -1,8 +1,9 @@
 import DeepBayesCore
 import Foundation
 
-/// The log-density of a `ScaleMixturePrior`, evaluated by log-sum-exp so it is finite for any
-/// finite `w` and any positive scales (for example `|w| = 1e3` with `σ₂ = e⁻⁸`).
+/// The log-density of a `ScaleMixturePrior` on 16 weights at once, evaluated by log-sum-exp so
+/// it is finite for any finite `w` and any positive scales (for example `|w| = 1e3` with
+/// `σ₂ = e⁻⁸`).
 struct MixtureLogDensity {
     /// `log π - log σ₁ - ½ log 2π` and `log(1 - π) - log σ₂ - ½ log 2π`.
     let offset1, offset2: Float
@@ -24,15 +25,15 @@ struct MixtureLogDensity {
     /// `(a₁, a₂)` with `aₖ = log(weightₖ · N(w; 0, σₖ²))`; the squares are taken of `w/σₖ`, so
     /// they overflow only when `|w|/σₖ` exceeds about 1.8e19.
     @inline(__always)
-    func weightedLogDensities(_ w: Float) -> (Float, Float) {
+    func weightedLogDensities(_ w: FloatVector) -> (FloatVector, FloatVector) {
         let z1 = w * inverseSigma1, z2 = w * inverseSigma2
         return (offset1 - 0.5 * z1 * z1, offset2 - 0.5 * z2 * z2)
     }
 
     /// `log p(w) = logAddExp(a₁, a₂)`.
     @inline(__always)
-    func logDensity(_ w: Float) -> Float {
+    func logDensity(_ w: FloatVector) -> FloatVector {
         let (a1, a2) = weightedLogDensities(w)
-        return ScalarMath.logAddExp(a1, a2)
+        return VectorMath.logAddExp(a1, a2)
     }
 }

@@ -16,18 +16,31 @@ enum VectorLoop {
         }
     }
 
-    /// `Σ_k x[k]` over `count` values: 16 `Float` lane sums over pieces of at most 4096 values
-    /// (so each lane adds at most 256 terms), the pieces combined in `Double`, in a fixed order.
+    /// `Σ_k x[k]` over `count` values, as `sum(0..<count)` of the loaded vectors.
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        sum(0..<count) { start, lanes in x.vector(at: start, lanes: lanes) }
+    }
+
+    /// The sum of lanes `0..<lanes` of `term(start, lanes)` over the groups of `forEach(range)`:
+    /// 16 `Float` lane sums over pieces of at most 4096 values (so each lane adds at most 256
+    /// terms), the pieces combined in `Double`, in a fixed order. Lanes past `lanes` count as 0.
+    @inline(__always)
+    static func sum(_ range: Range<Int>, _ term: (_ start: Int, _ lanes: Int) -> FloatVector) -> Double {
         let piece = 4096
         var total = 0.0
-        for pieceStart in stride(from: 0, to: count, by: piece) {
+        for pieceStart in stride(from: range.lowerBound, to: range.upperBound, by: piece) {
             var lanes = FloatVector()
-            forEach(pieceStart..<min(count, pieceStart + piece)) { start, n in lanes += x.vector(at: start, lanes: n) }
+            forEach(pieceStart..<min(range.upperBound, pieceStart + piece)) { start, n in
+                let value = term(start, n)
+                lanes += n == FloatVector.scalarCount ? value : value.replacing(with: 0, where: laneIndex .>= Int32(n))
+            }
             total += Double(lanes.sum())
         }
         return total
     }
+
+    /// `(0, 1, …, 15)`, for masking the lanes of a partial group.
+    static let laneIndex = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 }
 
 extension UnsafePointer where Pointee == Float {

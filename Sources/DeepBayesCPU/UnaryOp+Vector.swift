@@ -1,42 +1,42 @@
 import DeepBayesCore
-import Foundation
 
 extension UnaryOp {
-    /// `op(x)` for one value, as `UnaryOp` documents each case.
+    /// `op(x)` on 16 values, as `UnaryOp` documents each case (transcendental cases by
+    /// `VectorMath`, within 2.5 ulp).
     @inline(__always)
-    func value(_ x: Float) -> Float {
+    func value(_ x: FloatVector) -> FloatVector {
         switch self {
-        case .relu: return x > 0 ? x : 0
-        case .leakyRelu: return x > 0 ? x : UnaryOp.leakySlope * x
-        case .tanh: return Foundation.tanh(x)
-        case .sigmoid: return ScalarMath.sigmoid(x)
-        case .softplus: return ScalarMath.softplus(x)
-        case .exp: return Foundation.exp(x)
-        case .log: return Foundation.log(x)
+        case .relu: return x.replacing(with: 0, where: .!(x .> 0))
+        case .leakyRelu: return x.replacing(with: UnaryOp.leakySlope * x, where: .!(x .> 0))
+        case .tanh: return VectorMath.tanh(x)
+        case .sigmoid: return VectorMath.sigmoid(x)
+        case .softplus: return VectorMath.softplus(x)
+        case .exp: return VectorMath.exp(x)
+        case .log: return VectorMath.log(x)
         case .square: return x * x
         case .sqrt: return x.squareRoot()
         case .negate: return -x
         }
     }
 
-    /// `op'(x)`; at the kink of `relu` and `leakyRelu` (x = 0) the left derivative.
+    /// `op'(x)` on 16 values; at the kink of `relu` and `leakyRelu` (x = 0) the left derivative.
     @inline(__always)
-    func derivative(_ x: Float) -> Float {
+    func derivative(_ x: FloatVector) -> FloatVector {
         switch self {
-        case .relu: return x > 0 ? 1 : 0
-        case .leakyRelu: return x > 0 ? 1 : UnaryOp.leakySlope
+        case .relu: return FloatVector().replacing(with: 1, where: x .> 0)
+        case .leakyRelu: return FloatVector(repeating: UnaryOp.leakySlope).replacing(with: 1, where: x .> 0)
         case .tanh:
-            let t = Foundation.tanh(x)
+            let t = VectorMath.tanh(x)
             return 1 - t * t
         case .sigmoid:
-            let s = ScalarMath.sigmoid(x)
+            let s = VectorMath.sigmoid(x)
             return s * (1 - s)
-        case .softplus: return ScalarMath.sigmoid(x)
-        case .exp: return Foundation.exp(x)
+        case .softplus: return VectorMath.sigmoid(x)
+        case .exp: return VectorMath.exp(x)
         case .log: return 1 / x
         case .square: return 2 * x
         case .sqrt: return 1 / (2 * x.squareRoot())
-        case .negate: return -1
+        case .negate: return FloatVector(repeating: -1)
         }
     }
 
