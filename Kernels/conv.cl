@@ -5,94 +5,85 @@
 // and dY' = [O, N*OH*OW] is the output gradient dy[N, O, OH, OW] with its two leading axes swapped.
 #define GEOMETRY_ARGS int N, int C, int H, int W, int KH, int KW, int sy, int sx, int py, int px, int OH, int OW
 
-// col[r][q] with r = (c*KH + u)*KW + v and q = (n*OH + i)*OW + j given by their coordinates: the
-// input pixel it copies, or 0 in the padding.
-float im2col_at(__global const float *x, int c, int u, int v, int n, int i, int j, GEOMETRY_ARGS) {
-    int y = i * sy + u - py, xx = j * sx + v - px;
-    return (y >= 0 && y < H && xx >= 0 && xx < W) ? x[(((size_t)n * C + c) * H + y) * W + xx] : 0.0f;
+// The kernels that write col or dY' place entry (a, q) at dst[part_a(a) + part_q(q)], each part
+// given by an axis (period, outer, inner): part(i) = (i / period) * outer + (i % period) * inner.
+// That covers the row-major matrix (period INT_MAX, outer 0, inner = row length or 1) and the
+// matmul panel layout of panel_offset, in either orientation (row axis: period = width,
+// outer = kc * width, inner = 1; depth axis: period = kc, outer = panels * kc * width,
+// inner = width). An AxisPos walks one axis index by index without dividing.
+#define AXIS_ARGS(a) int a##_period, int a##_outer, int a##_inner
+#define AXIS(a) a##_period, a##_outer, a##_inner
+typedef struct { long part; int phase; } AxisPos;
+
+// The position of index i on an axis.
+AxisPos axis_at(int i, int period, int outer, int inner) {
+    AxisPos a = { (long)(i / period) * outer + (long)(i % period) * inner, i % period };
+    return a;
 }
 
-// dY'[o][q] = dy[q / (OH*OW), o, q % (OH*OW)] for o < O, q < N*OH*OW.
-float output_value(__global const float *dy, int o, int q, int O, int N, int OH, int OW) {
-    int pixels = OH * OW;
-    return dy[((size_t)(q / pixels) * O + o) * pixels + q % pixels];
+// Moves *a to the next index.
+void axis_next(AxisPos *a, int period, int outer, int inner) {
+    if (++a->phase == period) {
+        a->phase = 0;
+        a->part += outer - (long)(period - 1) * inner;
+    } else {
+        a->part += inner;
+    }
 }
 
-// Fills the row-major col from the NCHW input x. Global (N*OH*OW, C*KH*KW).
-__kernel void im2col(__global const float *x, __global float *col, GEOMETRY_ARGS) {
-    int q = get_global_id(0), r = get_global_id(1);
-    int cols = N * OH * OW;
-    if (q >= cols || r >= C * KH * KW) return;
-    col[(size_t)r * cols + q] = im2col_at(x, r / (KW * KH), (r / KW) % KH, r % KW, q / (OW * OH), (q / OW) % OH, q % OW,
-                                          N, C, H, W, KH, KW, sy, sx, py, px, OH, OW);
-}
+// ceil(a / b) for b > 0, and 0 for a <= 0.
+int ceil_div_pos(int a, int b) { return a <= 0 ? 0 : (a + b - 1) / b; }
 
-// Packs L = col (transposed == 0) or L = colᵀ (transposed == 1) straight into the matmul panel
-// layout: panels of `width` rows, the depth split into chunks of kc that form the batch (split-K):
-// dst[panel_offset(p / kc, i, p % kc)] = L(i, p), zero beyond L. Work-item (t, p) writes the
-// `width` consecutive entries of panel t at depth p, stepping the coordinates of r (or q) lane by
-// lane instead of dividing. Global (panels, chunks * kc).
-__kernel void im2col_panels(__global const float *x, __global float *dst, int width, int kc, int transposed, GEOMETRY_ARGS) {
-    int t = get_global_id(0), p = get_global_id(1);
-    int depthC = C * KH * KW, cols = N * OH * OW;
-    int rows = transposed ? cols : depthC, depth = transposed ? depthC : cols;
-    int panels = (rows + width - 1) / width;
-    if (t >= panels || p >= (depth + kc - 1) / kc * kc) return;
-    __global float *out = dst + panel_offset(p / kc, t * width, p % kc, panels, kc, width);
-    int r = transposed ? p : t * width, q = transposed ? t * width : p;
-    int c = r / (KW * KH), u = (r / KW) % KH, v = r % KW;
-    int n = q / (OW * OH), i = (q / OW) % OH, j = q % OW;
-    for (int lane = 0; lane < width; ++lane) {
-        out[lane] = r < depthC && q < cols ? im2col_at(x, c, u, v, n, i, j, N, C, H, W, KH, KW, sy, sx, py, px, OH, OW) : 0.0f;
-        if (transposed) {
-            ++q;
-            if (++j == OW) { j = 0; if (++i == OH) { i = 0; ++n; } }
-        } else {
-            ++r;
-            if (++v == KW) { v = 0; if (++u == KH) { u = 0; ++c; } }
+// Writes every col[r][q] of output row (n, i) and channel c, work-item (n*OH + i, c): for each
+// tap (u, v) a run of OW entries, x values where the tap is inside the image (j in [lo, hi)) and
+// 0 in the padding. Global (N*OH, C).
+__kernel void im2col(__global const float *x, __global float *dst, AXIS_ARGS(r), AXIS_ARGS(q), GEOMETRY_ARGS) {
+    int row = get_global_id(0), c = get_global_id(1);
+    if (row >= N * OH || c >= C) return;
+    int n = row / OH, i = row % OH;
+    AxisPos ra = axis_at(c * KH * KW, AXIS(r)), q0 = axis_at(row * OW, AXIS(q));
+    for (int u = 0; u < KH; ++u) {
+        int y = i * sy + u - py;
+        bool inside = y >= 0 && y < H;
+        __global const float *line = x + (((size_t)n * C + c) * H + (inside ? y : 0)) * W;
+        for (int v = 0; v < KW; ++v, axis_next(&ra, AXIS(r))) {
+            int lo = inside ? min(OW, ceil_div_pos(px - v, sx)) : 0;
+            int hi = inside ? max(lo, min(OW, ceil_div_pos(W + px - v, sx))) : 0;
+            __global float *out = dst + ra.part;
+            AxisPos qa = q0;
+            for (int j = 0; j < OW; ++j, axis_next(&qa, AXIS(q))) out[qa.part] = j >= lo && j < hi ? line[j * sx + v - px] : 0.0f;
         }
     }
 }
 
-// As im2col_panels, for L = dY' (transposed == 0) or L = dY'ᵀ (transposed == 1) of the output
-// gradient dy with O channels. Global (panels, chunks * kc).
-__kernel void output_panels(__global const float *dy, __global float *dst, int width, int kc, int transposed, int O, int N, int OH, int OW) {
-    int t = get_global_id(0), p = get_global_id(1);
-    int cols = N * OH * OW;
-    int rows = transposed ? cols : O, depth = transposed ? O : cols;
-    int panels = (rows + width - 1) / width;
-    if (t >= panels || p >= (depth + kc - 1) / kc * kc) return;
-    __global float *out = dst + panel_offset(p / kc, t * width, p % kc, panels, kc, width);
-    for (int lane = 0, i = t * width; lane < width; ++lane, ++i) {
-        int o = transposed ? p : i, q = transposed ? i : p;
-        out[lane] = o < O && q < cols ? output_value(dy, o, q, O, N, OH, OW) : 0.0f;
-    }
+// Writes dY'[o][q] = dy[n, o, k] for q = n*P + k, the P = OH*OW pixels of image n and channel o
+// copied in order by work-item (n, o). Global (N, O).
+__kernel void output_matrix(__global const float *dy, __global float *dst, AXIS_ARGS(o), AXIS_ARGS(q), int N, int O, int P) {
+    int n = get_global_id(0), o = get_global_id(1);
+    if (n >= N || o >= O) return;
+    __global const float *src = dy + ((size_t)n * O + o) * P;
+    __global float *out = dst + axis_at(o, AXIS(o)).part;
+    AxisPos qa = axis_at(n * P, AXIS(q));
+    for (int k = 0; k < P; ++k, axis_next(&qa, AXIS(q))) out[qa.part] = src[k];
 }
 
-// The adjoint of im2col: dx[n, c, h, w] = sum of col entries that im2col read from (n, c, h, w),
-// gathered in a fixed order (deterministic, no atomics). Global N*C*H*W.
+// The adjoint of im2col: dx[n, c, h, w] = sum of the row-major col entries that im2col read from
+// (n, c, h, w). Work-item (n*C + c)*H + h zeroes its image row, then adds each tap's run of col
+// in (u, v) order (w = j*sx + v - px for j in [lo, hi)): a fixed order, no atomics. Global N*C*H.
 __kernel void col2im(__global const float *col, __global float *dx, GEOMETRY_ARGS) {
     int t = get_global_id(0);
-    if (t >= N * C * H * W) return;
-    int w = t % W, h = (t / W) % H, c = (t / (W * H)) % C, n = t / (W * H * C);
-    int cols = N * OH * OW;
-    float s = 0.0f;
+    if (t >= N * C * H) return;
+    int h = t % H, c = (t / H) % C, n = t / (H * C);
+    size_t cols = (size_t)N * OH * OW;
+    __global float *out = dx + (size_t)t * W;
+    for (int w = 0; w < W; ++w) out[w] = 0.0f;
     for (int u = 0; u < KH; ++u) {
         int y = h + py - u;
         if (y < 0 || y % sy != 0 || y / sy >= OH) continue;
-        for (int v = 0; v < KW; ++v) {
-            int xx = w + px - v;
-            if (xx < 0 || xx % sx != 0 || xx / sx >= OW) continue;
-            s += col[((size_t)(c * KH + u) * KW + v) * cols + ((size_t)n * OH + y / sy) * OW + xx / sx];
+        __global const float *in = col + (size_t)(c * KH + u) * KW * cols + ((size_t)n * OH + y / sy) * OW;
+        for (int v = 0; v < KW; ++v, in += cols) {
+            int lo = min(OW, ceil_div_pos(px - v, sx)), hi = min(OW, ceil_div_pos(W + px - v, sx));
+            for (int j = lo; j < hi; ++j) out[j * sx + v - px] += in[j];
         }
     }
-    dx[t] = s;
-}
-
-// out[b, a, p] = in[a, b, p] for in of shape [A, B, P]: dy [N, O, P] to dY' [O, N, P]. Global A*B*P.
-__kernel void swap_leading(__global const float *in, __global float *out, int A, int B, int P) {
-    int t = get_global_id(0);
-    if (t >= A * B * P) return;
-    int p = t % P, a = (t / P) % A, b = t / (P * A);
-    out[t] = in[((size_t)a * B + b) * P + p];
 }

@@ -3,7 +3,7 @@ import DeepBayesCore
 extension OpenCLBackend {
     /// SGD with momentum, updating `parameter` and `velocity` in place (kernel `sgd_step`).
     public func sgdStep(_ parameter: Tensor, _ gradient: Tensor, _ velocity: Tensor, _ configuration: SGDConfiguration) throws {
-        try launch(.optimizer, "sgd_step", global: [parameter.count],
+        try launch(.optimizer, "sgd_step", global: [chunks(parameter.count)],
                    [.buffer(buffer(parameter)), .buffer(buffer(gradient)), .buffer(buffer(velocity)), .int(parameter.count),
                     .float(configuration.learningRate), .float(configuration.momentum), .float(configuration.weightDecay)])
     }
@@ -11,7 +11,7 @@ extension OpenCLBackend {
     /// Adam, updating `parameter` and both moments in place (kernel `adam_step`).
     public func adamStep(_ parameter: Tensor, _ gradient: Tensor, _ firstMoment: Tensor, _ secondMoment: Tensor,
                          _ configuration: AdamConfiguration, biasCorrection1: Float, biasCorrection2: Float) throws {
-        try launch(.optimizer, "adam_step", global: [parameter.count],
+        try launch(.optimizer, "adam_step", global: [chunks(parameter.count)],
                    [parameter, gradient, firstMoment, secondMoment].map { .buffer(buffer($0)) }
                    + [.int(parameter.count), .float(configuration.learningRate), .float(configuration.beta1), .float(configuration.beta2),
                       .float(configuration.epsilon), .float(configuration.weightDecay), .float(biasCorrection1), .float(biasCorrection2)])

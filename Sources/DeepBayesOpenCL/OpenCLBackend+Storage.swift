@@ -5,15 +5,19 @@ extension OpenCLBackend {
     /// The buffer of a tensor this backend made (ownership is checked by the callers).
     func buffer(_ tensor: Tensor) -> OpenCLBuffer { unsafeDowncast(tensor.storage, to: OpenCLBuffer.self) }
 
-    /// An uninitialized device buffer of `count` floats, copied from `host` when given.
+    /// An uninitialized device buffer of `count` floats from the runtime's pool, filled from
+    /// `host` (a blocking write, ordered after earlier work on a reused buffer) when given.
     func makeBuffer(count: Int, from host: UnsafeRawPointer? = nil) throws -> OpenCLBuffer {
-        var status: cl_int = 0
-        let flags = cl_mem_flags(CL_MEM_READ_WRITE) | (host == nil ? 0 : cl_mem_flags(CL_MEM_COPY_HOST_PTR))
-        guard let mem = clCreateBuffer(context, flags, count * MemoryLayout<Float>.stride, UnsafeMutableRawPointer(mutating: host), &status),
-              status == CL_SUCCESS else {
+        let (mem, status) = runtime.memory.take(count)
+        guard let mem, status == CL_SUCCESS else {
             throw DeepBayesError.deviceFailure(call: "clCreateBuffer", code: OpenCLStatus.name(status))
         }
-        return OpenCLBuffer(mem: mem, count: count)
+        let buffer = OpenCLBuffer(mem: mem, count: count, pool: runtime.memory)
+        if let host, count > 0 {
+            try OpenCLStatus.check(clEnqueueWriteBuffer(queue, mem, cl_bool(CL_TRUE), 0, count * MemoryLayout<Float>.stride, host, 0, nil, nil),
+                                   "clEnqueueWriteBuffer")
+        }
+        return buffer
     }
 
     /// A new uninitialized tensor of `shape`; the kernel that produces it fills every element.
@@ -33,10 +37,16 @@ extension OpenCLBackend {
     /// Fills a new tensor with `clEnqueueFillBuffer` (asynchronous).
     public func filled(_ shape: Shape, value: Float) throws -> Tensor {
         let (tensor, storage) = try makeTensor(shape)
-        var pattern = value
-        try OpenCLStatus.check(clEnqueueFillBuffer(queue, storage.mem, &pattern, MemoryLayout<Float>.size, 0,
-                                                   shape.count * MemoryLayout<Float>.stride, 0, nil, nil), "clEnqueueFillBuffer")
+        try fill(storage, value: value)
         return tensor
+    }
+
+    /// Sets every float of `buffer` to `value` with `clEnqueueFillBuffer` (asynchronous).
+    func fill(_ buffer: OpenCLBuffer, value: Float) throws {
+        guard buffer.count > 0 else { return }
+        var pattern = value
+        try OpenCLStatus.check(clEnqueueFillBuffer(queue, buffer.mem, &pattern, MemoryLayout<Float>.size, 0,
+                                                   buffer.count * MemoryLayout<Float>.stride, 0, nil, nil), "clEnqueueFillBuffer")
     }
 
     /// Reads the tensor with a blocking `clEnqueueReadBuffer`, after all work queued before it.

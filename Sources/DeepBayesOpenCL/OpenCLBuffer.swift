@@ -1,16 +1,21 @@
 import COpenCL
 
 /// A device buffer of `count` floats: the storage of an OpenCL tensor and of kernel
-/// temporaries. Releasing the last reference releases the `cl_mem`; OpenCL keeps the memory
-/// alive until commands already enqueued on it have finished.
+/// temporaries. Releasing the last reference hands the `cl_mem` back to its pool (or releases
+/// it when it has none); OpenCL keeps the memory alive until commands already enqueued on it
+/// have finished, and the in-order queue orders any reuse after them.
 final class OpenCLBuffer {
     let mem: cl_mem
     let count: Int
+    private let pool: DeviceMemoryPool?
 
-    init(mem: cl_mem, count: Int) {
+    init(mem: cl_mem, count: Int, pool: DeviceMemoryPool? = nil) {
         self.mem = mem
         self.count = count
+        self.pool = pool
     }
 
-    deinit { clReleaseMemObject(mem) }
+    deinit {
+        if let pool { pool.give(mem, count: count) } else { clReleaseMemObject(mem) }
+    }
 }

@@ -3,13 +3,15 @@ import DeepBayesCore
 import Foundation
 
 /// What every backend on one device shares, created once per process: the context, the one
-/// in-order command queue, the program cache (so each program is built once per process) and
-/// the lock that serialises kernel launches (a `cl_kernel` holds its arguments).
+/// in-order command queue, the program cache (so each program is built once per process), the
+/// pool of device buffers and the lock that serialises kernel launches (a `cl_kernel` holds
+/// its arguments).
 final class OpenCLRuntime {
     let device: OpenCLDevice
     let context: cl_context
     let queue: cl_command_queue
     let programs: ProgramCache
+    let memory: DeviceMemoryPool
     let lock = NSLock()
 
     private init(device: OpenCLDevice) throws {
@@ -26,6 +28,7 @@ final class OpenCLRuntime {
         self.context = context
         self.queue = queue
         programs = ProgramCache(context: context, device: device)
+        memory = DeviceMemoryPool(context: context)
     }
 
     private static let registryLock = NSLock()
