@@ -34,12 +34,12 @@ extension CPUBackend {
         }
     }
 
-    /// `ℓ = softplus(x) - x·t`, which is `max(x, 0) - x·t + log1p(e^{-|x|})`.
+    /// `ℓ = softplus(x) - x·t`, with `softplus(x) = max(x, 0) + ln(1 + e^{-|x|})` (`Softplus`).
     public func bceWithLogits(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
         let x = values(logits), t = values(targets)
         return generateVectors(logits.shape, costPerItem: 20) { i, n in
             let logit = x.vector(at: i, lanes: n)
-            return VectorMath.softplus(logit) - logit * t.vector(at: i, lanes: n)
+            return Softplus(logit).value - logit * t.vector(at: i, lanes: n)
         }
     }
 

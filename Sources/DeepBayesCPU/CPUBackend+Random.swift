@@ -31,9 +31,19 @@ extension CPUBackend {
     /// count), groups filled in parallel.
     @inline(__always)
     private func fillBlocks(_ shape: Shape, _ random: RandomStream, _ transform: (WordGroup) -> ValueGroup) -> Tensor {
-        let count = shape.count
         let (result, out) = makeTensor(shape)
-        Parallel.forEachChunk((count + 63) / 64, costPerItem: 1024) { groups in
+        fillGroups(out, count: shape.count, random, costPerGroup: 1024, transform) { _ in }
+        return result
+    }
+
+    /// Writes `out[0..<count]` as `fillBlocks` fills its tensor and, right after each group is
+    /// written, calls `then(range)` with the group's element range, whose values are still in
+    /// the level-1 cache: a fused kernel reads them back there instead of in a second pass over
+    /// memory. `costPerGroup` is the work of one group, transform and `then` together.
+    @inline(__always)
+    func fillGroups(_ out: UnsafeMutablePointer<Float>, count: Int, _ random: RandomStream, costPerGroup: Int,
+                    _ transform: (WordGroup) -> ValueGroup, then: (Range<Int>) -> Void) {
+        Parallel.forEachChunk((count + 63) / 64, costPerItem: costPerGroup) { groups in
             for group in groups {
                 let v = transform(Philox.words16(seed: random.seed, stream: random.stream, firstBlock: random.block(of: 64 * group)))
                 let first = out + 64 * group, valid = min(64, count - 64 * group)
@@ -45,8 +55,8 @@ extension CPUBackend {
                         for k in 0..<(valid - 4 * b) { first[4 * b + k] = quad[k] }
                     }
                 }
+                then((64 * group)..<(64 * group + valid))
             }
         }
-        return result
     }
 }

@@ -66,45 +66,26 @@ enum VectorMath {
             .replacing(with: .infinity, where: x .== .infinity)
     }
 
-    /// `ln(1 + x)` for finite x > -1, within 1.5 ulp on (-0.99, 1]: `ln u + (x - (u - 1)) / u`
-    /// with `u = 1 + x`, where the second term restores what rounding `u` lost (it is all of
-    /// the result when `u` rounds to 1).
-    @inline(__always)
-    static func log1p(_ x: FloatVector) -> FloatVector {
-        let u = 1 + x
-        return log(u) + (x - (u - 1)) / u
-    }
-
-    /// `log(1 + eˣ)` as `max(x, 0) + log1p(e^{-|x|})`, within 2 ulp: no overflow for large x,
-    /// and the tiny result `≈ eˣ` for very negative x (0 once `eˣ` underflows, near -104).
-    @inline(__always)
-    static func softplus(_ x: FloatVector) -> FloatVector {
-        x.replacing(with: 0, where: x .< 0) + log1p(exp(-x.magnitude))
-    }
-
-    /// `log(softplus(x))` from `softplus = softplus(x)`, finite for every finite x: below -15 it
-    /// is x itself (relative error under `eˣ/2/|x|` < 1e-8), so a scale `σ = softplus(ρ)` that
-    /// underflows for ρ near -104 still has a finite `log σ`. Above -15 it is `log` of the
-    /// given value: within 1 ulp plus the error of `softplus` carried through `log`.
-    @inline(__always)
-    static func logSoftplus(_ x: FloatVector, softplus: FloatVector) -> FloatVector {
-        log(softplus).replacing(with: x, where: x .< -15)
-    }
-
     /// `1 / (1 + e^{-x})` as `1 / (1 + e)` or `e / (1 + e)` with `e = e^{-|x|}`, which never
     /// overflows; within 2.5 ulp; NaN for NaN.
     @inline(__always)
     static func sigmoid(_ x: FloatVector) -> FloatVector {
-        let e = exp(-x.magnitude)
-        return FloatVector(repeating: 1).replacing(with: e, where: .!(x .>= 0)) / (1 + e)
+        sigmoid(x, expMinusMagnitude: exp(-x.magnitude))
     }
 
-    /// `log(eᵃ + eᵇ)` as `max(a, b) + log1p(e^{-|a - b|})`: finite whenever either term is,
-    /// -∞ when both are.
+    /// `sigmoid(x)` from `e = e^{-|x|}` already at hand: `1 / (1 + e)` for x ≥ 0, else `e / (1 + e)`.
+    @inline(__always)
+    static func sigmoid(_ x: FloatVector, expMinusMagnitude e: FloatVector) -> FloatVector {
+        FloatVector(repeating: 1).replacing(with: e, where: .!(x .>= 0)) / (1 + e)
+    }
+
+    /// `log(eᵃ + eᵇ)` as `max(a, b) + ln(1 + t)` with `t = e^{-|a - b|}` and `ln(1 + t)` from
+    /// `log1pRatio`: finite whenever either term is, -∞ when both are.
     @inline(__always)
     static func logAddExp(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
         let high = a.replacing(with: b, where: b .> a)
-        return (high + log1p(exp(-(a - b).magnitude))).replacing(with: -.infinity, where: high .== -.infinity)
+        let t = exp(-(a - b).magnitude)
+        return high.addingProduct(t, log1pRatio(t)).replacing(with: -.infinity, where: high .== -.infinity)
     }
 
     /// `tanh x`, within 1.5 ulp: `x + x³·P(x²)` for |x| < 0.625, else `±(1 - 2 / (e^{2|x|} + 1))`,
@@ -156,7 +137,7 @@ enum VectorMath {
 
 /// `a·b + c` rounded once, per lane (C's `fma`), the step of Horner's rule.
 @inline(__always)
-private func fma(_ a: FloatVector, _ b: FloatVector, _ c: Float) -> FloatVector {
+func fma(_ a: FloatVector, _ b: FloatVector, _ c: Float) -> FloatVector {
     FloatVector(repeating: c).addingProduct(a, b)
 }
 
