@@ -2,7 +2,7 @@ extension VectorMath {
     /// `ln(1 + t) / t` for t in [0, 1] (1 at t = 0) by a degree-9 polynomial (least squares on
     /// Chebyshev nodes, weighted towards minimax): `t · log1pRatio(t)` is within 1.4 ulp of
     /// `ln(1 + t)` on (0, 1], subnormal t included.
-    @inline(__always)
+    @_transparent
     static func log1pRatio(_ t: FloatVector) -> FloatVector {
         var p = FloatVector(repeating: -3.413_222_730_159_759_5e-3)
         p = fma(p, t, 2.062_786_184_251_308_4e-2)
@@ -18,7 +18,7 @@ extension VectorMath {
 
     /// `ln(ln(1 + t) / t)` for t in [0, 1] (0 at t = 0) by a degree-9 polynomial fitted like
     /// `log1pRatio`; absolute error below 5e-8 (the value lies in [-0.367, 0]).
-    @inline(__always)
+    @_transparent
     static func logLog1pRatio(_ t: FloatVector) -> FloatVector {
         var p = FloatVector(repeating: -1.213_776_879_012_584_7e-3)
         p = fma(p, t, 7.423_468_865_454_197e-3)
@@ -44,7 +44,7 @@ struct Softplus {
     /// x (0 once `eˣ` underflows, near -104), no overflow for large x.
     let value: FloatVector
 
-    @inline(__always)
+    @_transparent
     init(_ x: FloatVector) {
         self.x = x
         t = VectorMath.exp(-x.magnitude)
@@ -55,7 +55,7 @@ struct Softplus {
     /// (`t = eˣ`), within 2 ulp (the two terms have the same sign), and exactly x once `t`
     /// underflows, so a scale `σ = softplus(ρ)` that underflows still has a finite `log σ`. For
     /// x ≥ 0 it is `VectorMath.log(value)`, computed only when some lane needs it.
-    @inline(__always)
+    @_transparent
     var log: FloatVector {
         let negative = x + VectorMath.logLog1pRatio(t)
         let positive = x .>= 0
@@ -63,6 +63,6 @@ struct Softplus {
     }
 
     /// `softplus'(x) = sigmoid(x)`, from `t` (see `VectorMath.sigmoid`).
-    @inline(__always)
+    @_transparent
     var sigmoid: FloatVector { VectorMath.sigmoid(x, expMinusMagnitude: t) }
 }
