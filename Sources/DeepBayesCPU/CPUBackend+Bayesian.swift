@@ -15,11 +15,8 @@ extension CPUBackend {
     public func sampleGaussian(_ mu: Tensor, _ rho: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let m = values(mu), r = values(rho)
         let (noise, e) = makeTensor(mu.shape), (sample, out) = makeTensor(mu.shape)
-        fillGroups(e, count: mu.count, random, costPerGroup: 2048, Philox.normals16) { group in
-            VectorLoop.forEach(group) { i, n in
-                out.store(m.vector(at: i, lanes: n).addingProduct(Softplus(r.vector(at: i, lanes: n)).value, e.vector(at: i, lanes: n)),
-                          at: i, lanes: n)
-            }
+        fillGroups(e, count: mu.count, random, costPerGroup: 2048, Philox.normals16) { i, n, eps in
+            out.store(m.vector(at: i, lanes: n).addingProduct(Softplus(r.vector(at: i, lanes: n)).value, eps), at: i, lanes: n)
         }
         return (sample, noise)
     }
@@ -36,11 +33,8 @@ extension CPUBackend {
     public func sampleLocal(_ mean: Tensor, _ variance: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let m = values(mean), v = values(variance)
         let (noise, e) = makeTensor(mean.shape), (sample, out) = makeTensor(mean.shape)
-        fillGroups(e, count: mean.count, random, costPerGroup: 1280, Philox.normals16) { group in
-            VectorLoop.forEach(group) { i, n in
-                let s = (v.vector(at: i, lanes: n) + Self.varianceFloor).squareRoot()
-                out.store(m.vector(at: i, lanes: n).addingProduct(s, e.vector(at: i, lanes: n)), at: i, lanes: n)
-            }
+        fillGroups(e, count: mean.count, random, costPerGroup: 1280, Philox.normals16) { i, n, eps in
+            out.store(m.vector(at: i, lanes: n).addingProduct((v.vector(at: i, lanes: n) + Self.varianceFloor).squareRoot(), eps), at: i, lanes: n)
         }
         return (sample, noise)
     }

@@ -11,12 +11,14 @@ extension Philox {
         var c0 = UInt32Vector(truncatingIfNeeded: blocks), c1 = UInt32Vector(truncatingIfNeeded: blocks &>> 32)
         var c2 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: stream))
         var c3 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: stream >> 32))
-        var k0 = UInt32(truncatingIfNeeded: seed), k1 = UInt32(truncatingIfNeeded: seed >> 32)
+        // The keys as vectors: with scalar keys the optimizer splits the xors into 4-lane pieces.
+        var k0 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: seed))
+        var k1 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: seed >> 32))
         for _ in 0..<10 {
             let (high0, low0) = multiplyFull(c0, 0xD251_1F53), (high1, low1) = multiplyFull(c2, 0xCD9E_8D57)
             (c0, c1, c2, c3) = (high1 ^ c1 ^ k0, low1, high0 ^ c3 ^ k1, low0)
-            k0 &+= 0x9E37_79B9
-            k1 &+= 0xBB67_AE85
+            k0 &+= UInt32Vector(repeating: 0x9E37_79B9)
+            k1 &+= UInt32Vector(repeating: 0xBB67_AE85)
         }
         return (c0, c1, c2, c3)
     }
