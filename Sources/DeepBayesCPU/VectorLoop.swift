@@ -6,7 +6,7 @@ typealias FloatVector = SIMD16<Float>
 enum VectorLoop {
     /// Calls `body(start, lanes)` on consecutive groups of `range`: 16 lanes each, except
     /// possibly the last.
-    @_transparent
+    @inline(__always)
     static func forEach(_ range: Range<Int>, _ body: (_ start: Int, _ lanes: Int) -> Void) {
         var start = range.lowerBound
         while start < range.upperBound {

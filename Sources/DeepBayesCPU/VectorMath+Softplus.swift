@@ -40,7 +40,7 @@ struct Softplus {
     let x: FloatVector
     /// `e^{-|x|}`, in (0, 1]; 0 once it underflows (|x| > 104).
     let t: FloatVector
-    /// `softplus(x) = max(x, 0) + ln(1 + t)`, within 1.5 ulp; the tiny `≈ eˣ` for very negative
+    /// `softplus(x) = max(x, 0) + ln(1 + t)`, within 2 ulp; the tiny `≈ eˣ` for very negative
     /// x (0 once `eˣ` underflows, near -104), no overflow for large x.
     let value: FloatVector
 
