@@ -2,8 +2,9 @@ import DeepBayesCore
 import Foundation
 
 /// `BayesianKernels`: reparameterized sampling and the KL terms of Bayes by Backprop and the
-/// VAE, 16 elements at a time with `VectorMath`. Posterior scales are `σ = softplus(ρ)` and
-/// `log σ = VectorMath.logSoftplus(ρ, softplus: σ)`, finite however negative `ρ` is. Scalar KL
+/// VAE, 16 elements at a time with `VectorMath`. Posterior scales are `σ = softplus(ρ)`, with
+/// `log σ` and `sigmoid(ρ)` from the same exponential (`Softplus`); `log σ` is finite however
+/// negative `ρ` is. Sampling kernels draw their noise in the same pass (`fillGroups`). Scalar KL
 /// sums use `Parallel.deterministicSum` over `VectorLoop.sum` (per-element terms in `Float`,
 /// `Float` lane sums of at most 256 terms, accumulated in `Double`).
 extension CPUBackend {
@@ -12,10 +13,10 @@ extension CPUBackend {
 
     /// `w = μ + softplus(ρ)·ε`, `ε = randomNormal(μ.shape, random)`.
     public func sampleGaussian(_ mu: Tensor, _ rho: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
-        let noise = try randomNormal(mu.shape, random)
-        let m = values(mu), r = values(rho), e = values(noise)
-        let sample = generateVectors(mu.shape, costPerItem: 20) { i, n in
-            m.vector(at: i, lanes: n).addingProduct(VectorMath.softplus(r.vector(at: i, lanes: n)), e.vector(at: i, lanes: n))
+        let m = values(mu), r = values(rho)
+        let (noise, e) = makeTensor(mu.shape), (sample, out) = makeTensor(mu.shape)
+        fillGroups(e, count: mu.count, random, costPerGroup: 2048, Philox.normals16) { i, n, eps in
+            out.store(m.vector(at: i, lanes: n).addingProduct(Softplus(r.vector(at: i, lanes: n)).value, eps), at: i, lanes: n)
         }
         return (sample, noise)
     }
@@ -30,10 +31,10 @@ extension CPUBackend {
 
     /// `b = m + s·ε` with `s = √(v + 1e-8)`, `ε = randomNormal(m.shape, random)`.
     public func sampleLocal(_ mean: Tensor, _ variance: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
-        let noise = try randomNormal(mean.shape, random)
-        let m = values(mean), v = values(variance), e = values(noise)
-        let sample = generateVectors(mean.shape, costPerItem: 4) { i, n in
-            m.vector(at: i, lanes: n) + (v.vector(at: i, lanes: n) + Self.varianceFloor).squareRoot() * e.vector(at: i, lanes: n)
+        let m = values(mean), v = values(variance)
+        let (noise, e) = makeTensor(mean.shape), (sample, out) = makeTensor(mean.shape)
+        fillGroups(e, count: mean.count, random, costPerGroup: 1280, Philox.normals16) { i, n, eps in
+            out.store(m.vector(at: i, lanes: n).addingProduct((v.vector(at: i, lanes: n) + Self.varianceFloor).squareRoot(), eps), at: i, lanes: n)
         }
         return (sample, noise)
     }
@@ -46,29 +47,31 @@ extension CPUBackend {
         }
     }
 
-    /// `Σᵢ log s - log σᵢ + (σᵢ² + μᵢ²) / (2s²) - ½`, shape `[]`.
+    /// `Σᵢ log s - log σᵢ + (σᵢ² + μᵢ²) / (2s²) - ½`, shape `[]`; the division by `2s²` is a
+    /// product with its rounded reciprocal (one more rounding).
     public func klGaussian(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float) throws -> Tensor {
         let m = values(mu), r = values(rho)
-        let logS = Foundation.log(s), twoS2 = 2 * s * s
+        let logS = Foundation.log(s), halfPrecision = 1 / (2 * s * s)
         let total = Parallel.deterministicSum(mu.count, costPerItem: 40) { range in
             VectorLoop.sum(range) { i, n in
-                let rhoValue = r.vector(at: i, lanes: n), muValue = m.vector(at: i, lanes: n)
-                let sigma = VectorMath.softplus(rhoValue)
-                return (logS - VectorMath.logSoftplus(rhoValue, softplus: sigma)) + (sigma * sigma + muValue * muValue) / twoS2 - 0.5
+                let softplus = Softplus(r.vector(at: i, lanes: n)), muValue = m.vector(at: i, lanes: n)
+                let sigma = softplus.value
+                return (logS - softplus.log) + (sigma * sigma + muValue * muValue) * halfPrecision - 0.5
             }
         }
         return generate(.scalar, costPerItem: 1) { _ in Float(total) }
     }
 
-    /// `∂/∂μ = g·μ/s²`, `∂/∂ρ = g·(σ/s² - 1/σ)·sigmoid(ρ)`.
+    /// `∂/∂μ = g·μ/s²`, `∂/∂ρ = g·(σ/s² - 1/σ)·sigmoid(ρ)`, evaluated as `(g/s²)·μ` and
+    /// `g·(σ²/s² - 1)·sigmoid(ρ)/σ` (one division).
     public func klGaussianBackward(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float, _ gradOutput: Tensor) throws -> (mu: Tensor, rho: Tensor) {
         let m = values(mu), r = values(rho), g = scalarValue(gradOutput)
-        let s2 = s * s
-        let gradMu = generateVectors(mu.shape, costPerItem: 2) { i, n in g * m.vector(at: i, lanes: n) / s2 }
+        let precision = 1 / (s * s), gradPrecision = g * precision
+        let gradMu = generateVectors(mu.shape, costPerItem: 2) { i, n in gradPrecision * m.vector(at: i, lanes: n) }
         let gradRho = generateVectors(rho.shape, costPerItem: 40) { i, n in
-            let rhoValue = r.vector(at: i, lanes: n)
-            let sigma = VectorMath.softplus(rhoValue)
-            return g * (sigma / s2 - 1 / sigma) * VectorMath.sigmoid(rhoValue)
+            let softplus = Softplus(r.vector(at: i, lanes: n))
+            let sigma = softplus.value
+            return g * (sigma * sigma * precision - 1) * softplus.sigmoid / sigma
         }
         return (gradMu, gradRho)
     }
@@ -79,10 +82,9 @@ extension CPUBackend {
         let mixture = MixtureLogDensity(prior)
         let total = Parallel.deterministicSum(sample.count, costPerItem: 100) { range in
             VectorLoop.sum(range) { i, n in
-                let weight = w.vector(at: i, lanes: n), rhoValue = r.vector(at: i, lanes: n)
-                let sigma = VectorMath.softplus(rhoValue)
-                let z = (weight - m.vector(at: i, lanes: n)) / sigma
-                let logQ = -ScalarMath.logSqrtTwoPi - VectorMath.logSoftplus(rhoValue, softplus: sigma) - 0.5 * z * z
+                let weight = w.vector(at: i, lanes: n), softplus = Softplus(r.vector(at: i, lanes: n))
+                let z = (weight - m.vector(at: i, lanes: n)) / softplus.value
+                let logQ = -ScalarMath.logSqrtTwoPi - softplus.log - 0.5 * z * z
                 return logQ - mixture.logDensity(weight)
             }
         }
@@ -91,7 +93,8 @@ extension CPUBackend {
 
     /// `∂/∂w = g·(-(w-μ)/σ² + w·(r₁/σ₁² + r₂/σ₂²))`, `∂/∂μ = g·(w-μ)/σ²`,
     /// `∂/∂ρ = g·((w-μ)²/σ³ - 1/σ)·sigmoid(ρ)`, with `r₁ = sigmoid(a₁ - a₂)`, `r₂ = sigmoid(a₂ - a₁)`
-    /// the responsibilities from the weighted component log-densities `a`.
+    /// the responsibilities from the weighted component log-densities `a`
+    /// (`MixtureLogDensity.precision`); `1/σ` is computed once and multiplied.
     public func mixtureKLBackward(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior,
                                   _ gradOutput: Tensor) throws -> (sample: Tensor, mu: Tensor, rho: Tensor) {
         let w = values(sample), m = values(mu), r = values(rho), g = scalarValue(gradOutput)
@@ -101,14 +104,13 @@ extension CPUBackend {
         let (gradRho, outRho) = makeTensor(sample.shape)
         Parallel.forEachChunk(sample.count, costPerItem: 120) { range in
             VectorLoop.forEach(range) { i, n in
-                let weight = w.vector(at: i, lanes: n), rhoValue = r.vector(at: i, lanes: n)
-                let sigma = VectorMath.softplus(rhoValue)
-                let z = (weight - m.vector(at: i, lanes: n)) / sigma
-                let (a1, a2) = mixture.weightedLogDensities(weight)
-                let priorPrecision = VectorMath.sigmoid(a1 - a2) * mixture.precision1 + VectorMath.sigmoid(a2 - a1) * mixture.precision2
-                outMu.store(g * z / sigma, at: i, lanes: n)
-                outSample.store(g * (weight * priorPrecision - z / sigma), at: i, lanes: n)
-                outRho.store(g * (z * z - 1) / sigma * VectorMath.sigmoid(rhoValue), at: i, lanes: n)
+                let weight = w.vector(at: i, lanes: n), softplus = Softplus(r.vector(at: i, lanes: n))
+                let inverseSigma = 1 / softplus.value
+                let z = (weight - m.vector(at: i, lanes: n)) * inverseSigma
+                let zOverSigma = z * inverseSigma
+                outMu.store(g * zOverSigma, at: i, lanes: n)
+                outSample.store(g * (weight * mixture.precision(weight) - zOverSigma), at: i, lanes: n)
+                outRho.store(g * (z * z - 1) * inverseSigma * softplus.sigmoid, at: i, lanes: n)
             }
         }
         return (gradSample, gradMu, gradRho)

@@ -1,5 +1,4 @@
 import DeepBayesCore
-import Foundation
 
 /// `LossKernels`: per-item losses and their gradients, every one in a stable form.
 ///
@@ -9,37 +8,39 @@ import Foundation
 extension CPUBackend {
     /// `ℓ[r] = lse(logits[r]) - logits[r, label[r]]`, shape `[N]`.
     public func crossEntropy(_ logits: Tensor, _ labels: Tensor) throws -> Tensor {
-        let x = values(logits), label = values(labels)
+        let x = values(logits), label = values(labels), count = logits.count
         let classes = logits.shape[1]
         return generate(labels.shape, costPerItem: classes * 20) { row in
             guard let target = Self.classIndex(label[row], classes: classes) else { return .nan }
             let start = row * classes
-            return ScalarMath.logSumExp(x + start, count: classes) - x[start + target]
+            return VectorLoop.logSumExp(x + start, count: classes, readable: count - start) - x[start + target]
         }
     }
 
     /// `∂L/∂logits[r, c] = g[r] · (e^{logits[r, c] - lse_r} - [c == label[r]])`.
     public func crossEntropyBackward(_ logits: Tensor, _ labels: Tensor, _ gradOutput: Tensor) throws -> Tensor {
-        let x = values(logits), label = values(labels), g = values(gradOutput)
+        let x = values(logits), label = values(labels), g = values(gradOutput), count = logits.count
         return mapRows(logits.shape) { start, classes, result in
             let row = start / classes
             guard let target = Self.classIndex(label[row], classes: classes) else {
                 result.update(repeating: .nan, count: classes)
                 return
             }
-            let lse = ScalarMath.logSumExp(x + start, count: classes)
-            for c in 0..<classes {
-                result[c] = g[row] * (Foundation.exp(x[start + c] - lse) - (c == target ? 1 : 0))
+            let logitRow = x + start, readable = count - start
+            let lse = VectorLoop.logSumExp(logitRow, count: classes, readable: readable), scale = g[row]
+            VectorLoop.forEach(0..<classes) { c, n in
+                let p = VectorMath.exp(logitRow.vector(at: c, lanes: n, readable: readable, padding: 0) - lse)
+                result.store(scale * p.replacing(with: p - 1, where: VectorLoop.laneIndex .== Int32(truncatingIfNeeded: target - c)), at: c, lanes: n)
             }
         }
     }
 
-    /// `ℓ = softplus(x) - x·t`, which is `max(x, 0) - x·t + log1p(e^{-|x|})`.
+    /// `ℓ = softplus(x) - x·t`, with `softplus(x) = max(x, 0) + ln(1 + e^{-|x|})` (`Softplus`).
     public func bceWithLogits(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
         let x = values(logits), t = values(targets)
         return generateVectors(logits.shape, costPerItem: 20) { i, n in
             let logit = x.vector(at: i, lanes: n)
-            return VectorMath.softplus(logit) - logit * t.vector(at: i, lanes: n)
+            return Softplus(logit).value - logit * t.vector(at: i, lanes: n)
         }
     }
 

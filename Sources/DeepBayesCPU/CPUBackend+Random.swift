@@ -31,22 +31,38 @@ extension CPUBackend {
     /// count), groups filled in parallel.
     @inline(__always)
     private func fillBlocks(_ shape: Shape, _ random: RandomStream, _ transform: (WordGroup) -> ValueGroup) -> Tensor {
-        let count = shape.count
         let (result, out) = makeTensor(shape)
-        Parallel.forEachChunk((count + 63) / 64, costPerItem: 1024) { groups in
+        fillGroups(out, count: shape.count, random, costPerGroup: 1024, transform) { _, _, _ in }
+        return result
+    }
+
+    /// Writes `out[0..<count]` as `fillBlocks` fills its tensor and also hands each run of 16
+    /// elements to `then(start, lanes, values)` (lanes past `lanes` are unspecified), so a fused
+    /// kernel uses the values in registers instead of reading them back in a second pass.
+    /// `costPerGroup` is the work of one group of 64 elements, transform and `then` together.
+    /// (Transparent, so that `transform` and `then` are inlined into the parallel loop.)
+    @_transparent
+    func fillGroups(_ out: UnsafeMutablePointer<Float>, count: Int, _ random: RandomStream, costPerGroup: Int,
+                    _ transform: (WordGroup) -> ValueGroup, then: (_ start: Int, _ lanes: Int, _ values: FloatVector) -> Void) {
+        Parallel.forEachChunk((count + 63) / 64, costPerItem: costPerGroup) { groups in
             for group in groups {
                 let v = transform(Philox.words16(seed: random.seed, stream: random.stream, firstBlock: random.block(of: 64 * group)))
-                let first = out + 64 * group, valid = min(64, count - 64 * group)
-                for b in 0..<16 where 4 * b < valid {
-                    let quad = SIMD4(v.0[b], v.1[b], v.2[b], v.3[b])
-                    if 4 * b + 4 <= valid {
-                        UnsafeMutableRawPointer(first + 4 * b).storeBytes(of: quad, as: SIMD4<Float>.self)
-                    } else {
-                        for k in 0..<(valid - 4 * b) { first[4 * b + k] = quad[k] }
-                    }
+                let first = 64 * group, valid = min(64, count - first)
+                for quarter in 0..<4 where 16 * quarter < valid {
+                    let start = first + 16 * quarter, lanes = min(16, valid - 16 * quarter), values = Self.interleaved(v, quarter: quarter)
+                    out.store(values, at: start, lanes: lanes)
+                    then(start, lanes, values)
                 }
             }
         }
-        return result
+    }
+
+    /// Elements `16q ..< 16q + 16` of a group, in order: element `4b + k` is lane `b` of item `k`,
+    /// so this is blocks `4q ..< 4q + 4`, four words each (a transpose in registers).
+    @_transparent
+    static func interleaved(_ v: ValueGroup, quarter q: Int) -> FloatVector {
+        let b = 4 * q
+        return FloatVector(v.0[b], v.1[b], v.2[b], v.3[b], v.0[b + 1], v.1[b + 1], v.2[b + 1], v.3[b + 1],
+                           v.0[b + 2], v.1[b + 2], v.2[b + 2], v.3[b + 2], v.0[b + 3], v.1[b + 3], v.2[b + 3], v.3[b + 3])
     }
 }

@@ -1,9 +1,8 @@
 import DeepBayesCore
-import Foundation
 
 /// `ReductionKernels`. Sums are bitwise reproducible for any thread count: they add fixed
 /// blocks in `Float` SIMD lanes, then the blocks in `Double`, in index order. Row-wise
-/// softmax sums run sequentially along each row, in `Float`.
+/// softmax kernels work 16 columns at a time and sum each row in `Float` lanes.
 extension CPUBackend {
     /// `Σ x[i]`, shape `[]`; relative error about `1e-7 · (1 + log(count))` for same-signed
     /// values.
@@ -48,41 +47,59 @@ extension CPUBackend {
         }
     }
 
-    /// `y[r, c] = e^{x[r, c] - lse_r}` with `lse_r = ScalarMath.logSumExp(row r)`.
+    /// `y[r, c] = e^{x[r, c] - lse_r}` with `lse_r = VectorLoop.logSumExp(row r)`.
     public func softmax(_ x: Tensor) throws -> Tensor {
-        let input = values(x)
+        let input = values(x), count = x.count
         return mapRows(x.shape) { start, columns, output in
-            let lse = ScalarMath.logSumExp(input + start, count: columns)
-            for c in 0..<columns { output[c] = Foundation.exp(input[start + c] - lse) }
+            let row = input + start, readable = count - start
+            let lse = VectorLoop.logSumExp(row, count: columns, readable: readable)
+            VectorLoop.forEach(0..<columns) { c, n in
+                output.store(VectorMath.exp(row.vector(at: c, lanes: n, readable: readable, padding: 0) - lse), at: c, lanes: n)
+            }
         }
     }
 
     /// `y[r, c] = x[r, c] - lse_r`, the max-shifted log-sum-exp of the row.
     public func logSoftmax(_ x: Tensor) throws -> Tensor {
-        let input = values(x)
+        let input = values(x), count = x.count
         return mapRows(x.shape) { start, columns, output in
-            let lse = ScalarMath.logSumExp(input + start, count: columns)
-            for c in 0..<columns { output[c] = input[start + c] - lse }
+            let row = input + start, readable = count - start
+            let lse = VectorLoop.logSumExp(row, count: columns, readable: readable)
+            VectorLoop.forEach(0..<columns) { c, n in
+                output.store(row.vector(at: c, lanes: n, readable: readable, padding: 0) - lse, at: c, lanes: n)
+            }
         }
     }
 
     /// `∂L/∂x[r, c] = y[r, c] · (g[r, c] - Σ_c' g[r, c'] y[r, c'])`.
     public func softmaxBackward(_ output: Tensor, _ gradOutput: Tensor) throws -> Tensor {
-        let y = values(output), g = values(gradOutput)
+        let y = values(output), g = values(gradOutput), count = output.count
         return mapRows(output.shape) { start, columns, result in
-            var dot: Float = 0
-            for c in start..<(start + columns) { dot += g[c] * y[c] }
-            for c in 0..<columns { result[c] = y[start + c] * (g[start + c] - dot) }
+            let yRow = y + start, gRow = g + start, readable = count - start
+            var lanes = FloatVector()
+            VectorLoop.forEach(0..<columns) { c, n in
+                lanes += gRow.vector(at: c, lanes: n, readable: readable, padding: 0) * yRow.vector(at: c, lanes: n, readable: readable, padding: 0)
+            }
+            let dot = lanes.laneSum
+            VectorLoop.forEach(0..<columns) { c, n in
+                result.store(yRow.vector(at: c, lanes: n, readable: readable, padding: 0) * (gRow.vector(at: c, lanes: n, readable: readable, padding: 0) - dot),
+                             at: c, lanes: n)
+            }
         }
     }
 
     /// `∂L/∂x[r, c] = g[r, c] - e^{y[r, c]} Σ_c' g[r, c']`.
     public func logSoftmaxBackward(_ output: Tensor, _ gradOutput: Tensor) throws -> Tensor {
-        let y = values(output), g = values(gradOutput)
+        let y = values(output), g = values(gradOutput), count = output.count
         return mapRows(output.shape) { start, columns, result in
-            var total: Float = 0
-            for c in start..<(start + columns) { total += g[c] }
-            for c in 0..<columns { result[c] = g[start + c] - Foundation.exp(y[start + c]) * total }
+            let yRow = y + start, gRow = g + start, readable = count - start
+            var lanes = FloatVector()
+            VectorLoop.forEach(0..<columns) { c, n in lanes += gRow.vector(at: c, lanes: n, readable: readable, padding: 0) }
+            let total = lanes.laneSum
+            VectorLoop.forEach(0..<columns) { c, n in
+                let gradient = gRow.vector(at: c, lanes: n, readable: readable, padding: 0)
+                result.store(gradient - VectorMath.exp(yRow.vector(at: c, lanes: n, readable: readable, padding: 0)) * total, at: c, lanes: n)
+            }
         }
     }
 }

@@ -24,14 +24,27 @@ struct MixtureLogDensity {
 
     /// `(a₁, a₂)` with `aₖ = log(weightₖ · N(w; 0, σₖ²))`; the squares are taken of `w/σₖ`, so
     /// they overflow only when `|w|/σₖ` exceeds about 1.8e19.
-    @inline(__always)
+    @_transparent
     func weightedLogDensities(_ w: FloatVector) -> (FloatVector, FloatVector) {
         let z1 = w * inverseSigma1, z2 = w * inverseSigma2
         return (offset1 - 0.5 * z1 * z1, offset2 - 0.5 * z2 * z2)
     }
 
+    /// `r₁/σ₁² + r₂/σ₂²` with the responsibilities `r₁ = sigmoid(a₁ - a₂)`, `r₂ = 1 - r₁`, as
+    /// `(P + e·Q) / (1 + e)` where `e = e^{-|a₁ - a₂|}`, `P` is the precision of the likelier
+    /// component and `Q` the other's: one exponential and one division, no cancellation.
+    @_transparent
+    func precision(_ w: FloatVector) -> FloatVector {
+        let (a1, a2) = weightedLogDensities(w)
+        let e = VectorMath.exp(-(a1 - a2).magnitude)
+        let first = a1 .>= a2
+        let likelier = FloatVector(repeating: precision2).replacing(with: precision1, where: first)
+        let other = FloatVector(repeating: precision1).replacing(with: precision2, where: first)
+        return likelier.addingProduct(e, other) / (1 + e)
+    }
+
     /// `log p(w) = logAddExp(a₁, a₂)`.
-    @inline(__always)
+    @_transparent
     func logDensity(_ w: FloatVector) -> FloatVector {
         let (a1, a2) = weightedLogDensities(w)
         return VectorMath.logAddExp(a1, a2)

@@ -5,18 +5,20 @@ extension Philox {
     /// `stream` under `seed`: lane `b` of `words[k]` is word `k` of
     /// `Philox.words(seed, stream, firstBlock + b)`, bit for bit. The same ten rounds as
     /// `Philox.block`, one block per lane; each 32×32→64-bit product by `multiplyFull`.
-    @inline(__always)
+    @_transparent
     static func words16(seed: UInt64, stream: UInt64, firstBlock: UInt64) -> (UInt32Vector, UInt32Vector, UInt32Vector, UInt32Vector) {
         let blocks = SIMD16<UInt64>(repeating: firstBlock) &+ SIMD16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         var c0 = UInt32Vector(truncatingIfNeeded: blocks), c1 = UInt32Vector(truncatingIfNeeded: blocks &>> 32)
         var c2 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: stream))
         var c3 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: stream >> 32))
-        var k0 = UInt32(truncatingIfNeeded: seed), k1 = UInt32(truncatingIfNeeded: seed >> 32)
+        // The keys as vectors: with scalar keys the optimizer splits the xors into 4-lane pieces.
+        var k0 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: seed))
+        var k1 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: seed >> 32))
         for _ in 0..<10 {
             let (high0, low0) = multiplyFull(c0, 0xD251_1F53), (high1, low1) = multiplyFull(c2, 0xCD9E_8D57)
             (c0, c1, c2, c3) = (high1 ^ c1 ^ k0, low1, high0 ^ c3 ^ k1, low0)
-            k0 &+= 0x9E37_79B9
-            k1 &+= 0xBB67_AE85
+            k0 &+= UInt32Vector(repeating: 0x9E37_79B9)
+            k1 &+= UInt32Vector(repeating: 0xBB67_AE85)
         }
         return (c0, c1, c2, c3)
     }
@@ -24,7 +26,7 @@ extension Philox {
     /// The high and low words of the 64-bit products `x · m`, per lane: the even and the odd
     /// lanes each take one 32×32→64-bit vector multiply of the 64-bit view, and their halves
     /// are merged back with shifts and masks (no lane-crossing shuffles).
-    @inline(__always)
+    @_transparent
     private static func multiplyFull(_ x: UInt32Vector, _ m: UInt32) -> (high: UInt32Vector, low: UInt32Vector) {
         let pairs = unsafeBitCast(x, to: SIMD8<UInt64>.self), lowHalf: UInt64 = 0xFFFF_FFFF
         let even = (pairs & lowHalf) &* UInt64(m), odd = (pairs &>> 32) &* UInt64(m)
@@ -33,7 +35,7 @@ extension Philox {
     }
 
     /// `Philox.uniform` per lane: `((x >> 8) + 1) · 2⁻²⁴`, in (0, 1], exact.
-    @inline(__always)
+    @_transparent
     static func uniform(_ x: UInt32Vector) -> FloatVector {
         FloatVector(converting: Int32Vector(truncatingIfNeeded: (x &>> 8) &+ 1)) * 0x1p-24
     }
@@ -41,7 +43,7 @@ extension Philox {
     /// `Philox.normals` on 16 blocks at once: Box–Muller on the uniforms of words (0, 1) and
     /// (2, 3), `r = √(-2 ln u₀)`, `(r cos θ, r sin θ)` with `θ = 6.2831855 · u₁`, using
     /// `VectorMath.log` and `VectorMath.sinCos` (within 0.8 and 1.5 ulp).
-    @inline(__always)
+    @_transparent
     static func normals16(_ w: (UInt32Vector, UInt32Vector, UInt32Vector, UInt32Vector)) -> (FloatVector, FloatVector, FloatVector, FloatVector) {
         let r0 = (-2 * VectorMath.log(uniform(w.0))).squareRoot(), (s0, c0) = VectorMath.sinCos(6.283_185_5 * uniform(w.1))
         let r1 = (-2 * VectorMath.log(uniform(w.2))).squareRoot(), (s1, c1) = VectorMath.sinCos(6.283_185_5 * uniform(w.3))

@@ -10,7 +10,7 @@ extension UnaryOp {
         case .leakyRelu: return x.replacing(with: UnaryOp.leakySlope * x, where: .!(x .> 0))
         case .tanh: return VectorMath.tanh(x)
         case .sigmoid: return VectorMath.sigmoid(x)
-        case .softplus: return VectorMath.softplus(x)
+        case .softplus: return Softplus(x).value
         case .exp: return VectorMath.exp(x)
         case .log: return VectorMath.log(x)
         case .square: return x * x

@@ -12,7 +12,7 @@ enum VectorMath {
     ///
     /// `x = n ln 2 + r` with `|r| ≤ ½ ln 2`, `eʳ` by a degree-7 polynomial, `2ⁿ` applied as
     /// two exact power-of-two factors so that subnormal and overflowing results come out right.
-    @inline(__always)
+    @_transparent
     static func exp(_ x: FloatVector) -> FloatVector {
         let x = x.replacing(with: 89, where: x .> 89).replacing(with: -104, where: x .< -104)
         // t = round(x / ln 2) + 1.5·2²³: n is exact in the low bits of t's bit pattern.
@@ -36,7 +36,7 @@ enum VectorMath {
     /// negative x and NaN, +∞ for +∞.
     ///
     /// `x = 2ᵉ·(1 + f)` with `1 + f` in `[√½, √2)`, `ln(1 + f)` by `f - f²/2 + f³·P(f)`.
-    @inline(__always)
+    @_transparent
     static func log(_ x: FloatVector) -> FloatVector {
         let subnormal = x .< 0x1p-126
         let bits = Int32Vector(bitPattern: x.replacing(with: x * 0x1p23, where: subnormal))
@@ -66,50 +66,31 @@ enum VectorMath {
             .replacing(with: .infinity, where: x .== .infinity)
     }
 
-    /// `ln(1 + x)` for finite x > -1, within 1.5 ulp on (-0.99, 1]: `ln u + (x - (u - 1)) / u`
-    /// with `u = 1 + x`, where the second term restores what rounding `u` lost (it is all of
-    /// the result when `u` rounds to 1).
-    @inline(__always)
-    static func log1p(_ x: FloatVector) -> FloatVector {
-        let u = 1 + x
-        return log(u) + (x - (u - 1)) / u
-    }
-
-    /// `log(1 + eˣ)` as `max(x, 0) + log1p(e^{-|x|})`, within 2 ulp: no overflow for large x,
-    /// and the tiny result `≈ eˣ` for very negative x (0 once `eˣ` underflows, near -104).
-    @inline(__always)
-    static func softplus(_ x: FloatVector) -> FloatVector {
-        x.replacing(with: 0, where: x .< 0) + log1p(exp(-x.magnitude))
-    }
-
-    /// `log(softplus(x))` from `softplus = softplus(x)`, finite for every finite x: below -15 it
-    /// is x itself (relative error under `eˣ/2/|x|` < 1e-8), so a scale `σ = softplus(ρ)` that
-    /// underflows for ρ near -104 still has a finite `log σ`. Above -15 it is `log` of the
-    /// given value: within 1 ulp plus the error of `softplus` carried through `log`.
-    @inline(__always)
-    static func logSoftplus(_ x: FloatVector, softplus: FloatVector) -> FloatVector {
-        log(softplus).replacing(with: x, where: x .< -15)
-    }
-
     /// `1 / (1 + e^{-x})` as `1 / (1 + e)` or `e / (1 + e)` with `e = e^{-|x|}`, which never
     /// overflows; within 2.5 ulp; NaN for NaN.
-    @inline(__always)
+    @_transparent
     static func sigmoid(_ x: FloatVector) -> FloatVector {
-        let e = exp(-x.magnitude)
-        return FloatVector(repeating: 1).replacing(with: e, where: .!(x .>= 0)) / (1 + e)
+        sigmoid(x, expMinusMagnitude: exp(-x.magnitude))
     }
 
-    /// `log(eᵃ + eᵇ)` as `max(a, b) + log1p(e^{-|a - b|})`: finite whenever either term is,
-    /// -∞ when both are.
-    @inline(__always)
+    /// `sigmoid(x)` from `e = e^{-|x|}` already at hand: `1 / (1 + e)` for x ≥ 0, else `e / (1 + e)`.
+    @_transparent
+    static func sigmoid(_ x: FloatVector, expMinusMagnitude e: FloatVector) -> FloatVector {
+        FloatVector(repeating: 1).replacing(with: e, where: .!(x .>= 0)) / (1 + e)
+    }
+
+    /// `log(eᵃ + eᵇ)` as `max(a, b) + ln(1 + t)` with `t = e^{-|a - b|}` and `ln(1 + t)` from
+    /// `log1pRatio`: finite whenever either term is, -∞ when both are.
+    @_transparent
     static func logAddExp(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
         let high = a.replacing(with: b, where: b .> a)
-        return (high + log1p(exp(-(a - b).magnitude))).replacing(with: -.infinity, where: high .== -.infinity)
+        let t = exp(-(a - b).magnitude)
+        return high.addingProduct(t, log1pRatio(t)).replacing(with: -.infinity, where: high .== -.infinity)
     }
 
     /// `tanh x`, within 1.5 ulp: `x + x³·P(x²)` for |x| < 0.625, else `±(1 - 2 / (e^{2|x|} + 1))`,
     /// which is ±1 once `e^{2|x|}` overflows.
-    @inline(__always)
+    @_transparent
     static func tanh(_ x: FloatVector) -> FloatVector {
         let a = x.magnitude
         let large = 1 - 2 / (exp(a + a) + 1)
@@ -128,7 +109,7 @@ enum VectorMath {
     ///
     /// `x = q·π/2 + r` with `|r| ≤ π/4` (π/2 in three parts, Cody–Waite), then the sine or
     /// cosine polynomial of `r` by quadrant `q mod 4`.
-    @inline(__always)
+    @_transparent
     static func sinCos(_ x: FloatVector) -> (sin: FloatVector, cos: FloatVector) {
         let magic = FloatVector(repeating: 0x1.8p23)
         let t = magic.addingProduct(x, 0.636_619_772)
@@ -155,8 +136,8 @@ enum VectorMath {
 }
 
 /// `a·b + c` rounded once, per lane (C's `fma`), the step of Horner's rule.
-@inline(__always)
-private func fma(_ a: FloatVector, _ b: FloatVector, _ c: Float) -> FloatVector {
+@_transparent
+func fma(_ a: FloatVector, _ b: FloatVector, _ c: Float) -> FloatVector {
     FloatVector(repeating: c).addingProduct(a, b)
 }
 
@@ -165,7 +146,7 @@ typealias UInt32Vector = SIMD16<UInt32>
 
 extension SIMD16 where Scalar == Float {
     /// The vector with the same bits as `bits`.
-    @inline(__always)
+    @_transparent
     init<Bits: FixedWidthInteger>(bitPattern bits: SIMD16<Bits>) {
         precondition(Bits.bitWidth == 32)
         self = unsafeBitCast(bits, to: Self.self)
@@ -173,26 +154,26 @@ extension SIMD16 where Scalar == Float {
 
     /// `Float(n)` per lane. (The standard library's generic conversion is an out-of-line call;
     /// this loop inlines to one vector conversion.)
-    @inline(__always)
+    @_transparent
     init(converting n: Int32Vector) {
         self.init()
         for lane in indices { self[lane] = Float(n[lane]) }
     }
 
     /// `2ⁿ` per lane, for integer `n` in the normal range -126...127.
-    @inline(__always)
+    @_transparent
     init(exponent n: Int32Vector) {
         self.init(bitPattern: (n &+ 127) &<< 23)
     }
 
     /// `|x|` per lane (the sign bit cleared).
-    @inline(__always)
+    @_transparent
     var magnitude: Self { Self(bitPattern: UInt32Vector(bitPattern: self) & 0x7FFF_FFFF) }
 }
 
 extension SIMD16 where Scalar: FixedWidthInteger {
     /// The integer vector with the same bits as the float vector `x`.
-    @inline(__always)
+    @_transparent
     init(bitPattern x: FloatVector) {
         precondition(Scalar.bitWidth == 32)
         self = unsafeBitCast(x, to: Self.self)
