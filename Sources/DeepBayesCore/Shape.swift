@@ -6,7 +6,9 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByA
     /// The size of each dimension.
     public let dimensions: [Int]
 
-    /// Creates a shape; every dimension must be at least 1.
+    /// Creates a shape from dimensions the program itself chose; a dimension below 1 is a
+    /// programming error and traps. Dimensions that come from users or files go through
+    /// `validated(_:for:)`, which throws instead.
     public init(_ dimensions: [Int]) {
         precondition(dimensions.allSatisfy { $0 >= 1 }, "Shape dimensions must be positive: \(dimensions)")
         self.dimensions = dimensions
