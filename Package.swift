@@ -5,7 +5,8 @@ import PackageDescription
 /// Swift SIMD types lower to vector FMA only when the compiler may use the CPU's vector
 /// features; without them `addingProduct` becomes one library call per lane. On x86-64 we
 /// therefore build for the CPU doing the build (`native`, like `-march=native`); set
-/// `DEEPBAYES_TARGET_CPU` (for example `x86-64-v3`) to build a binary for other machines.
+/// `DEEPBAYES_TARGET_CPU` (for example `haswell`: AVX2 + FMA) to build a binary for other
+/// machines.
 /// arm64's baseline already includes NEON, so it needs no flag.
 /// On every architecture `-fno-math-errno` lets `squareRoot()` (the C builtin `sqrtf` behind
 /// it) be one vector square root: with C's `errno`, each lane is a scalar root plus a branch
