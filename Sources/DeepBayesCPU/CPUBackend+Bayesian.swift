@@ -15,8 +15,11 @@ extension CPUBackend {
     public func sampleGaussian(_ mu: Tensor, _ rho: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let m = values(mu), r = values(rho)
         let (noise, e) = makeTensor(mu.shape), (sample, out) = makeTensor(mu.shape)
-        fillGroups(e, count: mu.count, random, costPerGroup: 2048, Philox.normals16) { i, n, eps in
-            out.store(m.vector(at: i, lanes: n).addingProduct(Softplus(r.vector(at: i, lanes: n)).value, eps), at: i, lanes: n)
+        let count = mu.count
+        Parallel.forEachChunk(Self.groupCount(count), costPerItem: 2048) { groups in
+            Self.fillGroups(groups, e, count: count, random, Philox.normals16) { i, n, eps in
+                out.store(m.vector(at: i, lanes: n).addingProduct(Softplus(r.vector(at: i, lanes: n)).value, eps), at: i, lanes: n)
+            }
         }
         return (sample, noise)
     }
@@ -33,8 +36,11 @@ extension CPUBackend {
     public func sampleLocal(_ mean: Tensor, _ variance: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let m = values(mean), v = values(variance)
         let (noise, e) = makeTensor(mean.shape), (sample, out) = makeTensor(mean.shape)
-        fillGroups(e, count: mean.count, random, costPerGroup: 1280, Philox.normals16) { i, n, eps in
-            out.store(m.vector(at: i, lanes: n).addingProduct((v.vector(at: i, lanes: n) + Self.varianceFloor).squareRoot(), eps), at: i, lanes: n)
+        let count = mean.count
+        Parallel.forEachChunk(Self.groupCount(count), costPerItem: 1280) { groups in
+            Self.fillGroups(groups, e, count: count, random, Philox.normals16) { i, n, eps in
+                out.store(m.vector(at: i, lanes: n).addingProduct((v.vector(at: i, lanes: n) + Self.varianceFloor).squareRoot(), eps), at: i, lanes: n)
+            }
         }
         return (sample, noise)
     }

@@ -29,36 +29,48 @@ extension CPUBackend {
     /// A tensor whose elements `64g ..< 64g + 64` are `transform(Philox.words16(seed, stream,
     /// random.block(of: 64g)))` interleaved by element (the last group cut to the element
     /// count), groups filled in parallel.
-    @inline(__always)
+    @_transparent
     private func fillBlocks(_ shape: Shape, _ random: RandomStream, _ transform: (WordGroup) -> ValueGroup) -> Tensor {
         let (result, out) = makeTensor(shape)
-        fillGroups(out, count: shape.count, random, costPerGroup: 1024, transform) { _, _, _ in }
+        let count = shape.count
+        Parallel.forEachChunk(Self.groupCount(count), costPerItem: 1024) { groups in
+            Self.fillGroups(groups, out, count: count, random, transform) { _, _, _ in }
+        }
         return result
     }
 
-    /// Writes `out[0..<count]` as `fillBlocks` fills its tensor and also hands each run of 16
-    /// elements to `then(start, lanes, values)` (lanes past `lanes` are unspecified), so a fused
-    /// kernel uses the values in registers instead of reading them back in a second pass.
-    /// `costPerGroup` is the work of one group of 64 elements, transform and `then` together.
-    /// (Transparent, so that `transform` and `then` are inlined into the parallel loop.)
+    /// The number of 64-element groups that cover `count` elements.
+    static func groupCount(_ count: Int) -> Int { (count + 63) / 64 }
+
+    /// Writes the elements of `groups` (of `out[0..<count]`) as `fillBlocks` fills its tensor and
+    /// also hands each run of 16 elements to `then(start, lanes, values)` (lanes past `lanes` are
+    /// unspecified), so a fused kernel uses the values in registers instead of reading them back
+    /// in a second pass. Callers run it under `Parallel.forEachChunk(groupCount(count))` and pass
+    /// closure literals: being transparent and called directly, it is inlined with them (a
+    /// closure captured by the parallel loop's closure stays an indirect call per group).
     @_transparent
-    func fillGroups(_ out: UnsafeMutablePointer<Float>, count: Int, _ random: RandomStream, costPerGroup: Int,
-                    _ transform: (WordGroup) -> ValueGroup, then: (_ start: Int, _ lanes: Int, _ values: FloatVector) -> Void) {
-        Parallel.forEachChunk((count + 63) / 64, costPerItem: costPerGroup) { groups in
-            for group in groups {
-                let v = transform(Philox.words16(seed: random.seed, stream: random.stream, firstBlock: random.block(of: 64 * group)))
-                let first = 64 * group, valid = min(64, count - first)
-                for quarter in 0..<4 where 16 * quarter < valid {
-                    let start = first + 16 * quarter, lanes = min(16, valid - 16 * quarter), values = Self.interleaved(v, quarter: quarter)
-                    out.store(values, at: start, lanes: lanes)
-                    then(start, lanes, values)
-                }
+    static func fillGroups(_ groups: Range<Int>, _ out: UnsafeMutablePointer<Float>, count: Int, _ random: RandomStream,
+                           _ transform: (WordGroup) -> ValueGroup, then: (_ start: Int, _ lanes: Int, _ values: FloatVector) -> Void) {
+        for group in groups {
+            let v = transform(Philox.words16(seed: random.seed, stream: random.stream, firstBlock: random.block(of: 64 * group)))
+            let first = 64 * group, valid = min(64, count - first)
+            let quarters = (interleaved(v, quarter: 0), interleaved(v, quarter: 1), interleaved(v, quarter: 2), interleaved(v, quarter: 3))
+            func emit(_ quarter: Int, _ values: FloatVector) {
+                guard 16 * quarter < valid else { return }
+                let start = first + 16 * quarter, lanes = min(16, valid - 16 * quarter)
+                out.store(values, at: start, lanes: lanes)
+                then(start, lanes, values)
             }
+            emit(0, quarters.0)
+            emit(1, quarters.1)
+            emit(2, quarters.2)
+            emit(3, quarters.3)
         }
     }
 
     /// Elements `16q ..< 16q + 16` of a group, in order: element `4b + k` is lane `b` of item `k`,
-    /// so this is blocks `4q ..< 4q + 4`, four words each (a transpose in registers).
+    /// so this is blocks `4q ..< 4q + 4`, four words each (a transpose in registers; `q` is a
+    /// constant at every call, so the lane moves are fixed shuffles).
     @_transparent
     static func interleaved(_ v: ValueGroup, quarter q: Int) -> FloatVector {
         let b = 4 * q

@@ -7,8 +7,11 @@ extension Philox {
     /// `Philox.block`, one block per lane; each 32×32→64-bit product by `multiplyFull`.
     @_transparent
     static func words16(seed: UInt64, stream: UInt64, firstBlock: UInt64) -> (UInt32Vector, UInt32Vector, UInt32Vector, UInt32Vector) {
-        let blocks = SIMD16<UInt64>(repeating: firstBlock) &+ SIMD16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-        var c0 = UInt32Vector(truncatingIfNeeded: blocks), c1 = UInt32Vector(truncatingIfNeeded: blocks &>> 32)
+        // The 64-bit counters `firstBlock + b` as low words and high words plus the carry (the
+        // generic 64→32-bit vector truncation is an out-of-line call).
+        let low = UInt32(truncatingIfNeeded: firstBlock), high = UInt32(truncatingIfNeeded: firstBlock >> 32)
+        var c0 = UInt32Vector(repeating: low) &+ UInt32Vector(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        var c1 = UInt32Vector(repeating: high).replacing(with: high &+ 1, where: c0 .< low)
         var c2 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: stream))
         var c3 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: stream >> 32))
         // The keys as vectors: with scalar keys the optimizer splits the xors into 4-lane pieces.
