@@ -43,27 +43,37 @@ void store_row(float16 v, __global float *c, int row, int col, int m, int cols, 
     }
 }
 
-// C[b](8 tm + r, 16 tn + j) = sum_p Apanel[b][tm][p][r] * Bpanel[b][tn][p][j] for the 8x16 block
-// (tm, tn) = (global id 0, global id 1) of batch global id 2; k is the depth of the panels.
+// C[b](8 tm + r, 16 tn + j) = sum_p L_A[b](8 tm + r, p) * L_B[b](16 tn + j, p) for the 8x16
+// block (tm, tn) = (global id 0, global id 1) of batch global id 2, where L_A = op(A) and
+// L_B = op(B)^T are read where their strides say: L_A(i, p) at
+// a[b a_batch + (i / 8) a_panel + (i % 8) a_lane + p a_depth] (rows past m read row m - 1,
+// whose results are not stored) and the 16 lanes of L_B(16 tn + j, p) at
+// b[b b_batch + tn b_panel + p b_depth + j]. That covers the packed panels of pack_panels and
+// operands read in place (op(A) either way, op(B) untransposed with n % 16 == 0).
 // Neighbouring work-items share the B panel, so each B panel is read from memory once.
-__kernel void gemm_panels(__global const float *ap, __global const float *bp, __global float *c, int m, int n, int k, int group) {
+__kernel void gemm_panels(__global const float *a, int a_batch, int a_panel, int a_lane, int a_depth,
+                          __global const float *bm, int b_batch, int b_panel, int b_depth,
+                          __global float *c, int m, int n, int k, int group) {
     int tm = get_global_id(0), tn = get_global_id(1), b = get_global_id(2);
-    int mPanels = (m + 7) / 8, nPanels = (n + 15) / 16;
-    if (tn >= nPanels || tm >= mPanels) return;
-    __global const float *a = ap + ((size_t)b * mPanels + tm) * k * 8;
-    __global const float *bq = bp + ((size_t)b * nPanels + tn) * k * 16;
+    if (tn * 16 >= n || tm * 8 >= m) return;
+    __global const float *ar[8];
+    for (int r = 0; r < 8; ++r) {
+        int i = min(tm * 8 + r, m - 1);
+        ar[r] = a + (size_t)b * a_batch + (size_t)(i / 8) * a_panel + (size_t)(i % 8) * a_lane;
+    }
+    __global const float *bq = bm + (size_t)b * b_batch + (size_t)tn * b_panel;
     float16 c0 = 0.0f, c1 = 0.0f, c2 = 0.0f, c3 = 0.0f, c4 = 0.0f, c5 = 0.0f, c6 = 0.0f, c7 = 0.0f;
     for (int p = 0; p < k; ++p) {
-        float16 bv = vload16(p, bq);
-        float8 av = vload8(p, a);
-        c0 = fma((float16)(av.s0), bv, c0);
-        c1 = fma((float16)(av.s1), bv, c1);
-        c2 = fma((float16)(av.s2), bv, c2);
-        c3 = fma((float16)(av.s3), bv, c3);
-        c4 = fma((float16)(av.s4), bv, c4);
-        c5 = fma((float16)(av.s5), bv, c5);
-        c6 = fma((float16)(av.s6), bv, c6);
-        c7 = fma((float16)(av.s7), bv, c7);
+        float16 bv = vload16(0, bq + (size_t)p * b_depth);
+        size_t q = (size_t)p * a_depth;
+        c0 = fma((float16)(ar[0][q]), bv, c0);
+        c1 = fma((float16)(ar[1][q]), bv, c1);
+        c2 = fma((float16)(ar[2][q]), bv, c2);
+        c3 = fma((float16)(ar[3][q]), bv, c3);
+        c4 = fma((float16)(ar[4][q]), bv, c4);
+        c5 = fma((float16)(ar[5][q]), bv, c5);
+        c6 = fma((float16)(ar[6][q]), bv, c6);
+        c7 = fma((float16)(ar[7][q]), bv, c7);
     }
     int row = tm * 8, col = tn * 16, cols = min(16, n - col);
     __global float *out = c + (size_t)b * m * n;
