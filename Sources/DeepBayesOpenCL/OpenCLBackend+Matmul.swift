@@ -12,9 +12,16 @@ extension OpenCLBackend {
     ///
     /// With `.panels` (the default on CPU devices): `gemmPanels` reads `A` in place, and `B` too
     /// when its rows hold whole panels (untransposed, `n % 16 == 0`); otherwise `pack` lays `B`
-    /// out first. With `.tiled`, `gemm_tiled`, a 16x16 local-memory tiled kernel, reads the
+    /// out first; `A·Bᵀ` with row-major `A` and `k % 16 == 0` runs `gemm_rows` (dot products of
+    /// rows in `float16` chunks) instead. With `.tiled`, `gemm_tiled`, a 16x16 local-memory tiled kernel, reads the
     /// operands directly.
     func gemm(_ a: OpenCLBuffer, _ b: OpenCLBuffer, _ g: MatmulGeometry, group: Int? = nil) throws -> OpenCLBuffer {
+        if matmulStrategy == .panels && !g.transposeA && g.transposeB && g.k % 16 == 0 {
+            let c = try makeBuffer(count: g.batch * g.m * g.n)
+            try launch(.matmul, "gemm_rows", global: [(g.m + 3) / 4, (g.n + 3) / 4, g.batch],
+                       [.buffer(a), .buffer(b), .buffer(c), .int(g.m), .int(g.n), .int(g.k), .int(group ?? g.n)])
+            return c
+        }
         if matmulStrategy == .panels {
             let ap = PanelOperand.inPlace(a, rows: g.m, depth: g.k, width: 8, transposed: g.transposeA)
             let bp = !g.transposeB && g.n % 16 == 0
