@@ -6,7 +6,7 @@ import DeepBayesCore
 ///
 /// The kernels `im2col` and `output_matrix` write `col` and `dY'` in whatever layout the
 /// product wants (`MatrixPlacement`): with `.panels`, straight into the panel layout of
-/// `gemmPanels` (no separate column matrix, pack or layout swap), the forward product stored in
+/// `gemmPanels` (no separate column matrix, pack or layout swap; the filter is read in place), the forward product stored in
 /// NCHW order by the GEMM itself, and backward-filter's long depth `N·OH·OW` split into chunks
 /// of `filterChunk` that run as a batch and are then summed in order; with `.tiled`, row-major
 /// for `gemm_tiled`.
@@ -19,8 +19,9 @@ extension OpenCLBackend {
         let product = MatmulGeometry(m: g.outChannels, n: columns(g), k: depth(g))
         let pixels = g.outHeight * g.outWidth
         if matmulStrategy == .panels {
-            let ap = try pack(buffer(filter), rows: g.outChannels, depth: depth(g), width: 8, transposed: false, batch: 1)
-            let bp = try im2col(buffer(input), g, .panels(aCount: depth(g), qCount: columns(g), width: 16, chunk: depth(g), transposed: true))
+            let ap = PanelOperand.inPlace(buffer(filter), rows: g.outChannels, depth: depth(g), width: 8, transposed: false)
+            let col = try im2col(buffer(input), g, .panels(aCount: depth(g), qCount: columns(g), width: 16, chunk: depth(g), transposed: true))
+            let bp = PanelOperand.packed(col, rows: columns(g), depth: depth(g), width: 16)
             return wrap(try gemmPanels(ap, bp, product, group: pixels), g.outputShape)
         }
         let col = try im2col(buffer(input), g, .rowMajor(rows: depth(g), columns: columns(g)))
@@ -32,9 +33,10 @@ extension OpenCLBackend {
         let product = MatmulGeometry(m: depth(g), n: columns(g), k: g.outChannels, transposeA: true)
         let gradCol: OpenCLBuffer
         if matmulStrategy == .panels {
-            let ap = try pack(buffer(filter), rows: depth(g), depth: g.outChannels, width: 8, transposed: true, batch: 1)
-            let bp = try outputMatrix(buffer(gradOutput), g,
+            let ap = PanelOperand.inPlace(buffer(filter), rows: depth(g), depth: g.outChannels, width: 8, transposed: true)
+            let dy = try outputMatrix(buffer(gradOutput), g,
                                       .panels(aCount: g.outChannels, qCount: columns(g), width: 16, chunk: g.outChannels, transposed: true))
+            let bp = PanelOperand.packed(dy, rows: columns(g), depth: g.outChannels, width: 16)
             gradCol = try gemmPanels(ap, bp, product, group: columns(g))
         } else {
             gradCol = try gemm(buffer(filter), try rowMajorOutput(buffer(gradOutput), g), product)
@@ -53,8 +55,10 @@ extension OpenCLBackend {
         }
         let chunk = min(columns(g), Self.filterChunk)
         let chunks = (columns(g) + chunk - 1) / chunk
-        let ap = try outputMatrix(buffer(gradOutput), g, .panels(aCount: g.outChannels, qCount: columns(g), width: 8, chunk: chunk, transposed: false))
-        let bp = try im2col(buffer(input), g, .panels(aCount: depth(g), qCount: columns(g), width: 16, chunk: chunk, transposed: false))
+        let dy = try outputMatrix(buffer(gradOutput), g, .panels(aCount: g.outChannels, qCount: columns(g), width: 8, chunk: chunk, transposed: false))
+        let col = try im2col(buffer(input), g, .panels(aCount: depth(g), qCount: columns(g), width: 16, chunk: chunk, transposed: false))
+        let ap = PanelOperand.packed(dy, rows: g.outChannels, depth: chunk, width: 8)
+        let bp = PanelOperand.packed(col, rows: depth(g), depth: chunk, width: 16)
         let partial = wrap(try gemmPanels(ap, bp, MatmulGeometry(batch: chunks, m: g.outChannels, n: depth(g), k: chunk), group: depth(g)),
                            [chunks * g.filterShape.count])
         let total = chunks == 1 ? partial : try sumBroadcast(partial, broadcast: Broadcast(inner: 1, period: g.filterShape.count))

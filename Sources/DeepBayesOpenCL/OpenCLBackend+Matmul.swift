@@ -10,13 +10,24 @@ extension OpenCLBackend {
     /// `C[b] = op(A)[b]·op(B)[b]` into a new buffer, accumulated in `Float` with fma; each
     /// `C[b]` is stored as `[n / group, m, group]` (row-major for the default `group = n`).
     ///
-    /// With `.panels` (the default on CPU devices): `pack` lays out both operands, then
-    /// `gemmPanels` multiplies. With `.tiled`, `gemm_tiled`, a 16x16 local-memory tiled kernel,
-    /// reads the operands directly.
+    /// With `.panels` (the default on CPU devices): `gemmPanels` reads `A` in place, and `B` too
+    /// when its rows hold whole panels (untransposed, `n % 16 == 0`); otherwise `pack` lays `B`
+    /// out first; `A·Bᵀ` with row-major `A` and `k % 16 == 0` runs `gemm_rows` (dot products of
+    /// rows in `float16` chunks) instead. With `.tiled`, `gemm_tiled`, a 16x16 local-memory tiled kernel, reads the
+    /// operands directly.
     func gemm(_ a: OpenCLBuffer, _ b: OpenCLBuffer, _ g: MatmulGeometry, group: Int? = nil) throws -> OpenCLBuffer {
+        if matmulStrategy == .panels && !g.transposeA && g.transposeB && g.k % 16 == 0 {
+            let c = try makeBuffer(count: g.batch * g.m * g.n)
+            try launch(.matmul, "gemm_rows", global: [(g.m + 3) / 4, (g.n + 3) / 4, g.batch],
+                       [.buffer(a), .buffer(b), .buffer(c), .int(g.m), .int(g.n), .int(g.k), .int(group ?? g.n)])
+            return c
+        }
         if matmulStrategy == .panels {
-            let ap = try pack(a, rows: g.m, depth: g.k, width: 8, transposed: g.transposeA, batch: g.batch)
-            let bp = try pack(b, rows: g.n, depth: g.k, width: 16, transposed: !g.transposeB, batch: g.batch)
+            let ap = PanelOperand.inPlace(a, rows: g.m, depth: g.k, width: 8, transposed: g.transposeA)
+            let bp = !g.transposeB && g.n % 16 == 0
+                ? PanelOperand.inPlace(b, rows: g.n, depth: g.k, width: 16, transposed: true)
+                : PanelOperand.packed(try pack(b, rows: g.n, depth: g.k, width: 16, transposed: !g.transposeB, batch: g.batch),
+                                      rows: g.n, depth: g.k, width: 16)
             return try gemmPanels(ap, bp, g, group: group ?? g.n)
         }
         let c = try makeBuffer(count: g.batch * g.m * g.n)
@@ -26,13 +37,13 @@ extension OpenCLBackend {
         return c
     }
 
-    /// `gemm_panels` on operands already packed: `ap` holds `op(A)` in panels of 8 rows, `bp`
-    /// holds `op(B)ᵀ` in panels of 16 rows (the layout of `pack`); computes 8x16 blocks with
-    /// `float16` vectors and no barriers. The transpose flags of `g` are already resolved.
-    func gemmPanels(_ ap: OpenCLBuffer, _ bp: OpenCLBuffer, _ g: MatmulGeometry, group: Int) throws -> OpenCLBuffer {
+    /// `gemm_panels`: `a` is `op(A)` in panels of 8 rows, `b` is `op(B)ᵀ` in panels of 16 rows
+    /// (their strides resolve the transpose flags of `g`); computes 8x16 blocks with `float16`
+    /// vectors and no barriers.
+    func gemmPanels(_ a: PanelOperand, _ b: PanelOperand, _ g: MatmulGeometry, group: Int) throws -> OpenCLBuffer {
         let c = try makeBuffer(count: g.batch * g.m * g.n)
         try launch(.matmul, "gemm_panels", global: [(g.m + 7) / 8, (g.n + 15) / 16, g.batch],
-                   [.buffer(ap), .buffer(bp), .buffer(c), .int(g.m), .int(g.n), .int(g.k), .int(group)])
+                   a.rowArguments + b.columnArguments + [.buffer(c), .int(g.m), .int(g.n), .int(g.k), .int(group)])
         return c
     }
 
