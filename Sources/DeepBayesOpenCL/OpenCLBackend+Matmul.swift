@@ -10,9 +10,9 @@ extension OpenCLBackend {
     /// `C[b] = op(A)[b]·op(B)[b]` into a new buffer, accumulated in `Float` with fma; each
     /// `C[b]` is stored as `[n / group, m, group]` (row-major for the default `group = n`).
     ///
-    /// With `.panels` (the default on CPU devices): `gemmPanels` reads `A` in place, and `B` too
-    /// when its rows hold whole panels (untransposed, `n % 16 == 0`); otherwise `pack` lays `B`
-    /// out first; `A·Bᵀ` with row-major `A` and `k % 16 == 0` runs `gemm_rows` (dot products of
+    /// With `.panels` (the default on CPU devices): below `packingDepth`, `gemmPanels` reads `A`
+    /// in place, and `B` too when its rows hold whole panels (untransposed, `n % 16 == 0`);
+    /// otherwise `pack` lays the operand out first; `A·Bᵀ` with row-major `A` and `k % 16 == 0` runs `gemm_rows` (dot products of
     /// rows in `float16` chunks) instead. With `.tiled`, `gemm_tiled`, a 16x16 local-memory tiled kernel, reads the
     /// operands directly.
     func gemm(_ a: OpenCLBuffer, _ b: OpenCLBuffer, _ g: MatmulGeometry, group: Int? = nil) throws -> OpenCLBuffer {
@@ -23,8 +23,12 @@ extension OpenCLBackend {
             return c
         }
         if matmulStrategy == .panels {
-            let ap = PanelOperand.inPlace(a, rows: g.m, depth: g.k, width: 8, transposed: g.transposeA)
-            let bp = !g.transposeB && g.n % 16 == 0
+            let packsBoth = g.k >= Self.packingDepth
+            let ap = packsBoth
+                ? PanelOperand.packed(try pack(a, rows: g.m, depth: g.k, width: 8, transposed: g.transposeA, batch: g.batch),
+                                      rows: g.m, depth: g.k, width: 8)
+                : PanelOperand.inPlace(a, rows: g.m, depth: g.k, width: 8, transposed: g.transposeA)
+            let bp = !packsBoth && !g.transposeB && g.n % 16 == 0
                 ? PanelOperand.inPlace(b, rows: g.n, depth: g.k, width: 16, transposed: true)
                 : PanelOperand.packed(try pack(b, rows: g.n, depth: g.k, width: 16, transposed: !g.transposeB, batch: g.batch),
                                       rows: g.n, depth: g.k, width: 16)
@@ -36,6 +40,11 @@ extension OpenCLBackend {
                    [.buffer(a), .buffer(b), .buffer(c), .int(g.m), .int(g.n), .int(g.k), .int(group ?? g.n)])
         return c
     }
+
+    /// From this depth on, `gemm` packs both operands into panels even where it could read them
+    /// in place: long strided rows cost more than the two packing passes (PoCL, 2048³: 78 GFLOP/s
+    /// in place, 120 packed).
+    static let packingDepth = 1024
 
     /// `gemm_panels`: `a` is `op(A)` in panels of 8 rows, `b` is `op(B)ᵀ` in panels of 16 rows
     /// (their strides resolve the transpose flags of `g`); computes 8x16 blocks with `float16`

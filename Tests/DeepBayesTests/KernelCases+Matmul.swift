@@ -7,6 +7,7 @@ extension KernelCases {
             (1, 1, 1, 1), (1, 3, 17, 257), (1, 17, 3, 5), (1, 257, 17, 3), (1, 64, 48, 96),
             (1, 130, 257, 33), (1, 256, 300, 513), (3, 5, 7, 9), (2, 17, 1, 257),
             (1, 17, 5, 64), (1, 3, 7, 32), (1, 130, 33, 48),  // k % 16 == 0 with m, n not multiples of 4 or 16
+            (1, 9, 32, 1030),  // a depth at which the OpenCL panel GEMM packs both operands
         ]
         var random = HostRandom(seed: 1)
         for (batch, m, n, k) in sizes {
