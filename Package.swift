@@ -62,7 +62,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepBayesTests",
-            dependencies: ["DeepBayesCore", "DeepBayesBackends", "DeepBayesOpenCL"],
+            dependencies: ["DeepBayesCore", "DeepBayesBackends", "DeepBayesOpenCL", "deepbayes"],
             swiftSettings: simdSettings
         ),
     ],
