@@ -68,4 +68,19 @@ import Testing
         #expect(result.error.hasPrefix("error: device 'opencl' is unavailable"), "\(result.error)")
         #expect(result.error.contains("pocl-opencl-icd"))
     }
+
+    /// A kernel that does not compile surfaces as a typed error carrying the compiler's log.
+    @Test(.enabled(if: TestBackends.available["opencl"] != nil, "no OpenCL device here"))
+    func brokenKernelSourceReportsTheBuildLog() throws {
+        let kernels = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Kernels").standardized
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("deepbayes-broken-kernels-\(getpid())")
+        try? FileManager.default.removeItem(at: broken)
+        try FileManager.default.copyItem(at: kernels, to: broken)
+        defer { try? FileManager.default.removeItem(at: broken) }
+        try "__kernel void gemm_panels(this is not C) {}\n".write(to: broken.appendingPathComponent("matmul.cl"), atomically: true, encoding: .utf8)
+        let result = try Self.run(["check", "--device", "opencl"], environment: ["DEEPBAYES_KERNELS": broken.path])
+        #expect(result.status == 1)
+        #expect(result.error.contains("building kernel program matmul.cl failed"), "\(result.error)")
+        #expect(result.error.contains("error"), "the build log is missing: \(result.error)")
+    }
 }
