@@ -56,6 +56,39 @@ __kernel void im2col(__global const float *x, __global float *dst, AXIS_ARGS(r),
     }
 }
 
+// x[idx] in the lanes where ok is set, 0 elsewhere (those lanes read x[0]): a gather.
+float16 gather16(__global const float *x, int16 idx, int16 ok) {
+    idx = select((int16)0, idx, ok);
+    float16 g = (float16)(x[idx.s0], x[idx.s1], x[idx.s2], x[idx.s3], x[idx.s4], x[idx.s5], x[idx.s6], x[idx.s7],
+                          x[idx.s8], x[idx.s9], x[idx.sa], x[idx.sb], x[idx.sc], x[idx.sd], x[idx.se], x[idx.sf]);
+    return select((float16)0.0f, g, ok);
+}
+
+// The 16 columns q = 16 t + lane of block t: lane offsets 0..15, and q itself.
+int16 block_columns(int t) { return (int16)(t * 16) + (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15); }
+
+// im2col for placements whose q axis keeps each block of 16 columns contiguous (inner 1, no
+// wrap inside a block): work-item t writes col[r][16 t .. 16 t + 15] for every row r as one
+// float16 store each, its lanes gathered from x (0 in the padding and past N*OH*OW columns,
+// which are not stored). Global ceil(N*OH*OW / 16).
+__kernel void im2col_blocks(__global const float *x, __global float *dst, AXIS_ARGS(r), AXIS_ARGS(q), GEOMETRY_ARGS) {
+    int t = get_global_id(0), cols = N * OH * OW;
+    if (t * 16 >= cols) return;
+    int16 q = block_columns(t), k = q % (OH * OW), i = k / OW, j = k % OW;
+    int16 base = q / (OH * OW) * C * H * W;
+    __global float *out = dst + axis_at(t * 16, AXIS(q)).part;
+    AxisPos ra = axis_at(0, AXIS(r));
+    for (int c = 0; c < C; ++c, base += H * W) {
+        for (int u = 0; u < KH; ++u) {
+            int16 y = i * sy + u - py, inside = q < cols & y >= 0 & y < H;
+            for (int v = 0; v < KW; ++v, axis_next(&ra, AXIS(r))) {
+                int16 xx = j * sx + v - px;
+                store16(gather16(x, base + y * W + xx, inside & xx >= 0 & xx < W), out + ra.part, 0, cols - t * 16);
+            }
+        }
+    }
+}
+
 // Writes dY'[o][q] = dy[n, o, k] for q = n*P + k, the P = OH*OW pixels of image n and channel o
 // copied in order by work-item (n, o). Global (N, O).
 __kernel void output_matrix(__global const float *dy, __global float *dst, AXIS_ARGS(o), AXIS_ARGS(q), int N, int O, int P) {

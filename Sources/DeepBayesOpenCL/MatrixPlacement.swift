@@ -8,6 +8,9 @@ struct MatrixPlacement {
         var arguments: [KernelArgument] { [.int(period), .int(outer), .int(inner)] }
         /// An axis that never wraps: `part(i) = i·stride`.
         static func linear(_ stride: Int) -> Axis { Axis(period: Int(Int32.max), outer: 0, inner: stride) }
+        /// Whether each block of 16 indices `16t ..< 16t + 16` (below `count`) lies contiguously,
+        /// so a kernel can store it as one `float16`.
+        func keepsBlocks(count: Int) -> Bool { inner == 1 && (period % 16 == 0 || period >= count) }
     }
 
     let a: Axis, q: Axis

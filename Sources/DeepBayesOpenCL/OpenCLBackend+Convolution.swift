@@ -65,11 +65,17 @@ extension OpenCLBackend {
         return wrap(buffer(total), g.filterShape)
     }
 
-    /// `col` of `x` placed by `placement` (kernel `im2col`, one work-item per output row and channel).
+    /// `col` of `x` placed by `placement`: kernel `im2col_blocks` (one work-item per 16 columns,
+    /// `float16` stores) where the placement keeps blocks of 16 columns contiguous,
+    /// else `im2col` (one work-item per output row and channel).
     private func im2col(_ x: OpenCLBuffer, _ g: Conv2DGeometry, _ placement: MatrixPlacement) throws -> OpenCLBuffer {
         let col = try placed(placement)
-        try launch(.conv, "im2col", global: [g.batch * g.outHeight, g.inChannels],
-                   [.buffer(x), .buffer(col)] + placement.a.arguments + placement.q.arguments + geometryArguments(g))
+        let arguments: [KernelArgument] = [.buffer(x), .buffer(col)] + placement.a.arguments + placement.q.arguments + geometryArguments(g)
+        if placement.q.keepsBlocks(count: columns(g)) {
+            try launch(.conv, "im2col_blocks", global: [(columns(g) + 15) / 16], arguments)
+        } else {
+            try launch(.conv, "im2col", global: [g.batch * g.outHeight, g.inChannels], arguments)
+        }
         return col
     }
 
