@@ -55,11 +55,7 @@ extension CPUBackend {
         let m = values(mu), r = values(rho)
         let logS = Foundation.log(s), halfPrecision = 1 / (2 * s * s)
         let total = Parallel.deterministicSum(mu.count, costPerItem: 40) { range in
-            VectorLoop.sum(range) { i, n in
-                let softplus = Softplus(r.vector(at: i, lanes: n)), muValue = m.vector(at: i, lanes: n)
-                let sigma = softplus.value
-                return (logS - softplus.log) + (sigma * sigma + muValue * muValue) * halfPrecision - 0.5
-            }
+            VectorLoop.sum(range, GaussianKLTerm(mu: m, rho: r, logPriorSigma: logS, halfPrecision: halfPrecision))
         }
         return generate(.scalar, costPerItem: 1) { _ in Float(total) }
     }
@@ -166,5 +162,18 @@ private struct LocalSample: DrawConsumer {
     func consume(_ i: Int, _ n: Int, _ eps: FloatVector) {
         let scale = (variance.vector(at: i, lanes: n) + CPUBackend.varianceFloor).squareRoot()
         out.store(mean.vector(at: i, lanes: n).addingProduct(scale, eps), at: i, lanes: n)
+    }
+}
+
+/// The `klGaussian` terms `log s - log σ + (σ² + μ²)·halfPrecision - ½`.
+private struct GaussianKLTerm: VectorTerm {
+    let mu, rho: UnsafePointer<Float>
+    let logPriorSigma, halfPrecision: Float
+
+    @inline(__always)
+    func value(_ i: Int, _ n: Int) -> FloatVector {
+        let softplus = Softplus(rho.vector(at: i, lanes: n)), muValue = mu.vector(at: i, lanes: n)
+        let sigma = softplus.value
+        return (logPriorSigma - softplus.log) + (sigma * sigma + muValue * muValue) * halfPrecision - 0.5
     }
 }
