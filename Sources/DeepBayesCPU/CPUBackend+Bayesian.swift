@@ -9,7 +9,7 @@ import Foundation
 /// `Float` lane sums of at most 256 terms, accumulated in `Double`).
 extension CPUBackend {
     /// The smallest variance added under the square root of `sampleLocal`.
-    private static let varianceFloor: Float = 1e-8
+    fileprivate static let varianceFloor: Float = 1e-8
 
     /// `w = μ + softplus(ρ)·ε`, `ε = randomNormal(μ.shape, random)`.
     public func sampleGaussian(_ mu: Tensor, _ rho: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
@@ -17,9 +17,7 @@ extension CPUBackend {
         let (noise, e) = makeTensor(mu.shape), (sample, out) = makeTensor(mu.shape)
         let count = mu.count
         Parallel.forEachChunk(Self.groupCount(count), costPerItem: 2048) { groups in
-            Self.fillGroups(groups, e, count: count, random, Philox.normals16) { i, n, eps in
-                out.store(m.vector(at: i, lanes: n).addingProduct(Softplus(r.vector(at: i, lanes: n)).value, eps), at: i, lanes: n)
-            }
+            Self.fillGroups(groups, e, count: count, random, Philox.normals16, then: GaussianSample(mu: m, rho: r, out: out))
         }
         return (sample, noise)
     }
@@ -38,9 +36,7 @@ extension CPUBackend {
         let (noise, e) = makeTensor(mean.shape), (sample, out) = makeTensor(mean.shape)
         let count = mean.count
         Parallel.forEachChunk(Self.groupCount(count), costPerItem: 1280) { groups in
-            Self.fillGroups(groups, e, count: count, random, Philox.normals16) { i, n, eps in
-                out.store(m.vector(at: i, lanes: n).addingProduct((v.vector(at: i, lanes: n) + Self.varianceFloor).squareRoot(), eps), at: i, lanes: n)
-            }
+            Self.fillGroups(groups, e, count: count, random, Philox.normals16, then: LocalSample(mean: m, variance: v, out: out))
         }
         return (sample, noise)
     }
@@ -59,11 +55,7 @@ extension CPUBackend {
         let m = values(mu), r = values(rho)
         let logS = Foundation.log(s), halfPrecision = 1 / (2 * s * s)
         let total = Parallel.deterministicSum(mu.count, costPerItem: 40) { range in
-            VectorLoop.sum(range) { i, n in
-                let softplus = Softplus(r.vector(at: i, lanes: n)), muValue = m.vector(at: i, lanes: n)
-                let sigma = softplus.value
-                return (logS - softplus.log) + (sigma * sigma + muValue * muValue) * halfPrecision - 0.5
-            }
+            VectorLoop.sum(range, GaussianKLTerm(mu: m, rho: r, logPriorSigma: logS, halfPrecision: halfPrecision))
         }
         return generate(.scalar, costPerItem: 1) { _ in Float(total) }
     }
@@ -147,5 +139,41 @@ extension CPUBackend {
             }
         }
         return (gradMean, gradLogVariance)
+    }
+}
+
+/// The `sampleGaussian` formula on drawn noise `ε`: `out = μ + softplus(ρ)·ε`.
+private struct GaussianSample: DrawConsumer {
+    let mu, rho: UnsafePointer<Float>
+    let out: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    func consume(_ i: Int, _ n: Int, _ eps: FloatVector) {
+        out.store(mu.vector(at: i, lanes: n).addingProduct(Softplus(rho.vector(at: i, lanes: n)).value, eps), at: i, lanes: n)
+    }
+}
+
+/// The `sampleLocal` formula on drawn noise `ε`: `out = m + √(v + 1e-8)·ε`.
+private struct LocalSample: DrawConsumer {
+    let mean, variance: UnsafePointer<Float>
+    let out: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    func consume(_ i: Int, _ n: Int, _ eps: FloatVector) {
+        let scale = (variance.vector(at: i, lanes: n) + CPUBackend.varianceFloor).squareRoot()
+        out.store(mean.vector(at: i, lanes: n).addingProduct(scale, eps), at: i, lanes: n)
+    }
+}
+
+/// The `klGaussian` terms `log s - log σ + (σ² + μ²)·halfPrecision - ½`.
+private struct GaussianKLTerm: VectorTerm {
+    let mu, rho: UnsafePointer<Float>
+    let logPriorSigma, halfPrecision: Float
+
+    @inline(__always)
+    func value(_ i: Int, _ n: Int) -> FloatVector {
+        let softplus = Softplus(rho.vector(at: i, lanes: n)), muValue = mu.vector(at: i, lanes: n)
+        let sigma = softplus.value
+        return (logPriorSigma - softplus.log) + (sigma * sigma + muValue * muValue) * halfPrecision - 0.5
     }
 }

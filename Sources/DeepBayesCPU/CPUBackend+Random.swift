@@ -34,7 +34,7 @@ extension CPUBackend {
         let (result, out) = makeTensor(shape)
         let count = shape.count
         Parallel.forEachChunk(Self.groupCount(count), costPerItem: 1024) { groups in
-            Self.fillGroups(groups, out, count: count, random, transform) { _, _, _ in }
+            Self.fillGroups(groups, out, count: count, random, transform, then: IgnoreDraws())
         }
         return result
     }
@@ -43,23 +43,27 @@ extension CPUBackend {
     static func groupCount(_ count: Int) -> Int { (count + 63) / 64 }
 
     /// Writes the elements of `groups` (of `out[0..<count]`) as `fillBlocks` fills its tensor and
-    /// also hands each run of 16 elements to `then(start, lanes, values)` (lanes past `lanes` are
-    /// unspecified), so a fused kernel uses the values in registers instead of reading them back
-    /// in a second pass. Callers run it under `Parallel.forEachChunk(groupCount(count))` and pass
-    /// closure literals: being transparent and called directly, it is inlined with them (a
-    /// closure captured by the parallel loop's closure stays an indirect call per group).
+    /// also hands each run of 16 elements to `then.consume(start, lanes, values)` (lanes past
+    /// `lanes` are unspecified), so a fused kernel uses the values in registers instead of reading
+    /// them back in a second pass. Callers run it under `Parallel.forEachChunk(groupCount(count))`;
+    /// `then` is a value type, so the kernel is specialized with its formula inlined (a closure
+    /// captured by the parallel loop's closure stays an indirect call per run).
     @_transparent
-    static func fillGroups(_ groups: Range<Int>, _ out: UnsafeMutablePointer<Float>, count: Int, _ random: RandomStream,
-                           _ transform: (WordGroup) -> ValueGroup, then: (_ start: Int, _ lanes: Int, _ values: FloatVector) -> Void) {
+    static func fillGroups<Consumer: DrawConsumer>(_ groups: Range<Int>, _ out: UnsafeMutablePointer<Float>, count: Int,
+                                                   _ random: RandomStream, _ transform: (WordGroup) -> ValueGroup,
+                                                   then: Consumer) {
         for group in groups {
             let v = transform(Philox.words16(seed: random.seed, stream: random.stream, firstBlock: random.block(of: 64 * group)))
             let first = 64 * group, valid = min(64, count - first)
             let quarters = (interleaved(v, quarter: 0), interleaved(v, quarter: 1), interleaved(v, quarter: 2), interleaved(v, quarter: 3))
+            // Transparent: a called `emit` is the only difference between the kernels, and
+            // LLVM merges them into one that calls it through a pointer.
+            @_transparent
             func emit(_ quarter: Int, _ values: FloatVector) {
                 guard 16 * quarter < valid else { return }
                 let start = first + 16 * quarter, lanes = min(16, valid - 16 * quarter)
                 out.store(values, at: start, lanes: lanes)
-                then(start, lanes, values)
+                then.consume(start, lanes, values)
             }
             emit(0, quarters.0)
             emit(1, quarters.1)
@@ -77,4 +81,16 @@ extension CPUBackend {
         return FloatVector(v.0[b], v.1[b], v.2[b], v.3[b], v.0[b + 1], v.1[b + 1], v.2[b + 1], v.3[b + 1],
                            v.0[b + 2], v.1[b + 2], v.2[b + 2], v.3[b + 2], v.0[b + 3], v.1[b + 3], v.2[b + 3], v.3[b + 3])
     }
+}
+
+/// What a fused kernel does with the values `CPUBackend.fillGroups` draws.
+protocol DrawConsumer {
+    /// Uses lanes `0..<lanes` of `values`, the elements `start ..< start + lanes`.
+    func consume(_ start: Int, _ lanes: Int, _ values: FloatVector)
+}
+
+/// The consumer of plain random tensors: the drawn values are only stored.
+struct IgnoreDraws: DrawConsumer {
+    @inline(__always)
+    func consume(_ start: Int, _ lanes: Int, _ values: FloatVector) {}
 }

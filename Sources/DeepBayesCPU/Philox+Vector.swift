@@ -37,10 +37,12 @@ extension Philox {
                 unsafeBitCast((even & lowHalf) | (odd &<< 32), to: UInt32Vector.self))
     }
 
-    /// `Philox.uniform` per lane: `((x >> 8) + 1) · 2⁻²⁴`, in (0, 1], exact.
+    /// `Philox.uniform` per lane: `((x >> 8) + 1) · 2⁻²⁴`, in (0, 1], exact. The integer is at
+    /// most 2²⁴, so its bits read as `Int32` are the same value (the generic vector
+    /// `truncatingIfNeeded` conversion is an out-of-line call).
     @_transparent
     static func uniform(_ x: UInt32Vector) -> FloatVector {
-        FloatVector(converting: Int32Vector(truncatingIfNeeded: (x &>> 8) &+ 1)) * 0x1p-24
+        FloatVector(converting: unsafeBitCast((x &>> 8) &+ 1, to: Int32Vector.self)) * 0x1p-24
     }
 
     /// `Philox.normals` on 16 blocks at once: Box–Muller on the uniforms of words (0, 1) and

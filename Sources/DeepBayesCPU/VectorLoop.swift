@@ -26,13 +26,25 @@ enum VectorLoop {
     /// terms), the pieces combined in `Double`, in a fixed order. Lanes past `lanes` count as 0.
     @inline(__always)
     static func sum(_ range: Range<Int>, _ term: (_ start: Int, _ lanes: Int) -> FloatVector) -> Double {
-        let piece = 4096
+        withoutActuallyEscaping(term) { sum(range, ClosureTerm(body: $0)) }
+    }
+
+    /// `sum(range, term)` with `term.value` as the terms: a value type, so the loop is
+    /// specialized with the formula inlined. Full groups and the partial last one are separate
+    /// loops, so the inlined formula's loads are plain vector loads.
+    @inline(__always)
+    static func sum<Term: VectorTerm>(_ range: Range<Int>, _ term: Term) -> Double {
+        let piece = 4096, width = FloatVector.scalarCount
         var total = 0.0
         for pieceStart in stride(from: range.lowerBound, to: range.upperBound, by: piece) {
-            var lanes = FloatVector()
-            forEach(pieceStart..<min(range.upperBound, pieceStart + piece)) { start, n in
-                let value = term(start, n)
-                lanes += n == FloatVector.scalarCount ? value : value.replacing(with: 0, where: laneIndex .>= Int32(n))
+            let end = min(range.upperBound, pieceStart + piece)
+            var lanes = FloatVector(), start = pieceStart
+            while start + width <= end {
+                lanes += term.value(start, width)
+                start += width
+            }
+            if start < end {
+                lanes += term.value(start, end - start).replacing(with: 0, where: laneIndex .>= Int32(end - start))
             }
             total += Double(lanes.sum())
         }
@@ -41,6 +53,20 @@ enum VectorLoop {
 
     /// `(0, 1, …, 15)`, for masking the lanes of a partial group.
     static let laneIndex = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+}
+
+/// The terms of a `VectorLoop.sum`: `value(start, lanes)` is the vector of terms of the
+/// elements `start ..< start + lanes` (lanes past `lanes` are ignored).
+protocol VectorTerm {
+    func value(_ start: Int, _ lanes: Int) -> FloatVector
+}
+
+/// A closure as a `VectorTerm`.
+private struct ClosureTerm: VectorTerm {
+    let body: (_ start: Int, _ lanes: Int) -> FloatVector
+
+    @inline(__always)
+    func value(_ start: Int, _ lanes: Int) -> FloatVector { body(start, lanes) }
 }
 
 extension UnsafePointer where Pointee == Float {
