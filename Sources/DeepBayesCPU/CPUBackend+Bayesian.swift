@@ -14,12 +14,7 @@ extension CPUBackend {
     /// `w = μ + softplus(ρ)·ε`, `ε = randomNormal(μ.shape, random)`.
     public func sampleGaussian(_ mu: Tensor, _ rho: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let m = values(mu), r = values(rho)
-        let (noise, e) = makeTensor(mu.shape), (sample, out) = makeTensor(mu.shape)
-        let count = mu.count
-        Parallel.forEachChunk(Self.groupCount(count), costPerItem: 2048) { groups in
-            Self.fillGroups(groups, e, count: count, random, Philox.normals16, then: GaussianSample(mu: m, rho: r, out: out))
-        }
-        return (sample, noise)
+        return sampleWithNoise(mu.shape, random, costPerGroup: 2048) { GaussianSample(mu: m, rho: r, out: $0) }
     }
 
     /// `∂L/∂ρ = g · ε · sigmoid(ρ)`.
@@ -33,10 +28,17 @@ extension CPUBackend {
     /// `b = m + s·ε` with `s = √(v + 1e-8)`, `ε = randomNormal(m.shape, random)`.
     public func sampleLocal(_ mean: Tensor, _ variance: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let m = values(mean), v = values(variance)
-        let (noise, e) = makeTensor(mean.shape), (sample, out) = makeTensor(mean.shape)
-        let count = mean.count
-        Parallel.forEachChunk(Self.groupCount(count), costPerItem: 1280) { groups in
-            Self.fillGroups(groups, e, count: count, random, Philox.normals16, then: LocalSample(mean: m, variance: v, out: out))
+        return sampleWithNoise(mean.shape, random, costPerGroup: 1280) { LocalSample(mean: m, variance: v, out: $0) }
+    }
+
+    /// Draws `ε = randomNormal(shape, random)` into a new noise tensor and, in the same pass,
+    /// hands each group of draws to the consumer `makeSample(samplePointer)` that writes the sample.
+    private func sampleWithNoise<Sample: DrawConsumer>(_ shape: Shape, _ random: RandomStream, costPerGroup: Int,
+                                                       _ makeSample: (UnsafeMutablePointer<Float>) -> Sample) -> (sample: Tensor, noise: Tensor) {
+        let (noise, e) = makeTensor(shape), (sample, out) = makeTensor(shape)
+        let count = shape.count, consumer = makeSample(out)
+        Parallel.forEachChunk(Self.groupCount(count), costPerItem: costPerGroup) { groups in
+            Self.fillGroups(groups, e, count: count, random, Philox.normals16, then: consumer)
         }
         return (sample, noise)
     }
