@@ -2,19 +2,16 @@
 public struct DeviceInfo: Sendable, CustomStringConvertible {
     /// What to pass to `--device` to pick this device (`cpu`, `opencl:1`).
     public let selector: String
-    /// Free-form lines: name, type, compute units, memory, platform.
-    public let details: [String: String]
-    /// The order in which `details` are shown.
-    public let detailOrder: [String]
+    /// Facts about the device in the order they are shown: name, type, compute units, memory, platform.
+    public let details: [(key: String, value: String)]
 
     public init(selector: String, details: [(String, String)]) {
         self.selector = selector
-        self.details = Dictionary(details, uniquingKeysWith: { first, _ in first })
-        self.detailOrder = details.map(\.0)
+        self.details = details.map { (key: $0.0, value: $0.1) }
     }
 
     public var description: String {
-        selector + ": " + detailOrder.compactMap { key in details[key].map { "\(key)=\($0)" } }.joined(separator: ", ")
+        selector + ": " + details.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
     }
 }
 

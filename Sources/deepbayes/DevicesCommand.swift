@@ -21,8 +21,8 @@ enum DeviceListing {
             do {
                 for device in try factory.devices() {
                     lines.append("  --device \(device.selector)")
-                    for key in device.detailOrder {
-                        lines.append("      \(key): \(device.details[key]!)")
+                    for (key, value) in device.details {
+                        lines.append("      \(key): \(value)")
                     }
                 }
             } catch {

@@ -25,8 +25,8 @@ enum TestBackends {
     /// Registry names of the backends that started, in registry order.
     static let names: [String] = standardRegistry.names.filter { available[$0] != nil }
 
-    /// Pairs of distinct started backends compared in the parity suite (the first against each other).
-    static let parityPairs: [String] = Array(names.dropFirst())
+    /// The started backends other than the reference (the first), each compared with it in the parity suite.
+    static let othersThanReference: [String] = Array(names.dropFirst())
 
     static func backend(_ name: String) -> any Backend { available[name]! }
 
