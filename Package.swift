@@ -24,6 +24,7 @@ let package = Package(
     products: [
         .library(name: "DeepBayesCore", targets: ["DeepBayesCore"]),
         .library(name: "DeepBayesBackends", targets: ["DeepBayesBackends"]),
+        .library(name: "DeepBayesNN", targets: ["DeepBayesNN"]),
         .executable(name: "deepbayes", targets: ["deepbayes"]),
         .executable(name: "deepbayes-bench", targets: ["deepbayes-bench"]),
     ],
@@ -44,6 +45,7 @@ let package = Package(
         .target(name: "DeepBayesCore", swiftSettings: simdSettings),
         .target(name: "DeepBayesCPU", dependencies: ["DeepBayesCore"], swiftSettings: simdSettings),
         .target(name: "DeepBayesOpenCL", dependencies: ["DeepBayesCore", "COpenCL"]),
+        .target(name: "DeepBayesNN", dependencies: ["DeepBayesCore"]),
         .target(name: "DeepBayesBackends", dependencies: ["DeepBayesCore", "DeepBayesCPU", "DeepBayesOpenCL"]),
         .executableTarget(
             name: "deepbayes",
@@ -62,7 +64,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepBayesTests",
-            dependencies: ["DeepBayesCore", "DeepBayesBackends", "DeepBayesOpenCL", "deepbayes"],
+            dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesBackends", "DeepBayesOpenCL", "deepbayes"],
             swiftSettings: simdSettings
         ),
     ],

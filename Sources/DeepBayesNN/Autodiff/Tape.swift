@@ -1,0 +1,117 @@
+import DeepBayesCore
+
+/// A value in a computation recorded on a `Tape`: a tensor, and (when it depends on a watched
+/// parameter) the slot its gradient is gathered in during `Tape.backward(from:)`.
+public struct Variable {
+    /// The forward value.
+    public let value: Tensor
+    /// The gradient slot, or nil for constants (inputs, labels, anything no parameter feeds).
+    let slot: Int?
+
+    /// The shape of `value`.
+    public var shape: Shape { value.shape }
+}
+
+/// Reverse-mode automatic differentiation over backend tensors.
+///
+/// A tape lives for one training step: the forward pass records each differentiable operation
+/// with a closure that maps the output's gradient to its inputs' gradients, `backward(from:)`
+/// replays them in reverse, and the tape is then dropped, taking every activation it kept with
+/// it, so nothing is retained from one step to the next. All work stays on the backend: the
+/// only host read in a step is whatever scalar the caller asks for.
+///
+/// Operations live in extensions, one file per family (`Tape+Arithmetic`, `Tape+LinearAlgebra`,
+/// `Tape+Softmax`, `Tape+Losses`, `Tape+Bayesian`).
+public final class Tape {
+    /// The backend every recorded tensor lives on.
+    public let backend: any Backend
+
+    /// Maps the output gradient of one operation to the gradients of its inputs (nil where an
+    /// input is a constant).
+    typealias Pullback = (Tensor) throws -> [Tensor?]
+
+    private struct Record {
+        let inputs: [Int?]
+        let output: Int
+        let pullback: Pullback
+    }
+
+    private var records: [Record] = []
+    private var slotCount = 0
+    private var watched: [ObjectIdentifier: (slot: Int, parameter: Parameter)] = [:]
+
+    /// Whether `watch` makes gradient leaves; prediction passes turn it off so that nothing
+    /// is recorded.
+    public let recordsGradients: Bool
+
+    public init(backend: any Backend, recordsGradients: Bool = true) {
+        self.backend = backend
+        self.recordsGradients = recordsGradients
+    }
+
+    /// A value that needs no gradient (an input batch, labels, targets).
+    public func constant(_ tensor: Tensor) -> Variable {
+        Variable(value: tensor, slot: nil)
+    }
+
+    /// The parameter's current value as a leaf whose gradient `backward(from:)` adds to
+    /// `parameter.gradient`. Watching the same parameter twice gives the same leaf.
+    public func watch(_ parameter: Parameter) -> Variable {
+        guard recordsGradients else { return constant(parameter.value) }
+        let id = ObjectIdentifier(parameter)
+        if let leaf = watched[id] { return Variable(value: parameter.value, slot: leaf.slot) }
+        let slot = newSlot()
+        watched[id] = (slot, parameter)
+        return Variable(value: parameter.value, slot: slot)
+    }
+
+    /// Records an operation with output `value`: `pullback` receives the gradient of `value`
+    /// and returns one gradient per input, in order. Operations whose inputs are all
+    /// constants are not recorded and give a constant.
+    func record(_ value: Tensor, inputs: [Variable], pullback: @escaping Pullback) -> Variable {
+        guard inputs.contains(where: { $0.slot != nil }) else { return constant(value) }
+        let output = newSlot()
+        records.append(Record(inputs: inputs.map(\.slot), output: output, pullback: pullback))
+        return Variable(value: value, slot: output)
+    }
+
+    /// Back-propagates from the scalar `loss` (seed gradient 1) and adds each watched
+    /// parameter's gradient to `Parameter.gradient`. The tape is spent afterwards.
+    public func backward(from loss: Variable) throws {
+        guard loss.value.count == 1 else {
+            throw DeepBayesError.shapeMismatch(operation: "backward", reason: "the loss must have one element, got \(loss.shape)")
+        }
+        try backward(from: loss, gradient: backend.filled(loss.shape, value: 1))
+    }
+
+    /// Back-propagates `gradient` (shaped like `output`) through the recorded operations.
+    public func backward(from output: Variable, gradient: Tensor) throws {
+        try requireShape(gradient, output.shape, "backward", "gradient")
+        guard let start = output.slot else { return }
+        var gradients: [Int: Tensor] = [start: gradient]
+        for record in records.reversed() {
+            guard let upstream = gradients.removeValue(forKey: record.output) else { continue }
+            let inputGradients = try record.pullback(upstream)
+            for (slot, inputGradient) in zip(record.inputs, inputGradients) {
+                guard let slot, let inputGradient else { continue }
+                gradients[slot] = try accumulate(gradients[slot], inputGradient)
+            }
+        }
+        for (slot, parameter) in watched.values {
+            guard let gradient = gradients[slot] else { continue }
+            parameter.gradient = try accumulate(parameter.gradient, gradient.reshaped(parameter.shape))
+        }
+        records.removeAll()
+        watched.removeAll()
+    }
+
+    private func accumulate(_ existing: Tensor?, _ addition: Tensor) throws -> Tensor {
+        guard let existing else { return addition }
+        return try backend.combine(.add, existing, addition)
+    }
+
+    private func newSlot() -> Int {
+        slotCount += 1
+        return slotCount - 1
+    }
+}

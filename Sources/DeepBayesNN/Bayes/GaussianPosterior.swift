@@ -1,0 +1,82 @@
+import DeepBayesCore
+
+/// The mean-field posterior `q(w) = N(μ, softplus(ρ)²)` over one weight or bias tensor.
+public final class GaussianPosterior {
+    public let mu: Parameter
+    public let rho: Parameter
+
+    /// `μ` from `initialization`, every `ρ` equal to `rhoInitial` (`σ = softplus(ρ)`).
+    init(_ shape: Shape, fanIn: Int, initialization: WeightInitialization?, rhoInitial: Float,
+         _ initializer: ParameterInitializer) throws {
+        mu = try initialization?.draw(shape, fanIn: fanIn, initializer) ?? initializer.constant(shape, 0)
+        rho = try initializer.constant(shape, rhoInitial)
+    }
+
+    /// A reparameterized sample, or `μ` itself when the pass does not sample weights.
+    func sample(_ context: ForwardContext) throws -> Variable {
+        let tape = context.tape
+        guard context.samplesWeights else { return tape.watch(mu) }
+        return try tape.sampleGaussian(mu: tape.watch(mu), rho: tape.watch(rho), random: context.nextRandomStream())
+    }
+
+    /// The KL term of this tensor against `prior`; the mixture prior needs the sample
+    /// that was used (one is drawn when `sample` is nil).
+    func kl(prior: WeightPrior, sample: Variable?, _ context: ForwardContext) throws -> Variable {
+        let tape = context.tape
+        switch prior {
+        case let .gaussian(sigma):
+            return try tape.klGaussian(mu: tape.watch(mu), rho: tape.watch(rho), priorSigma: sigma)
+        case let .scaleMixture(mixture):
+            let w = try sample ?? self.sample(context)
+            return try tape.mixtureKL(sample: w, mu: tape.watch(mu), rho: tape.watch(rho), prior: mixture)
+        }
+    }
+
+    /// `σ² = softplus(ρ)²` on the tape.
+    func variance(_ context: ForwardContext) throws -> Variable {
+        let tape = context.tape
+        return try tape.apply(.square, tape.apply(.softplus, tape.watch(rho)))
+    }
+
+    /// `|μ| / σ` per weight: the signal-to-noise ratio used for pruning.
+    public func signalToNoise(_ backend: any Backend) throws -> Tensor {
+        try backend.combine(.divide, backend.apply(.sqrt, backend.apply(.square, mu.value)), backend.apply(.softplus, rho.value))
+    }
+}
+
+/// The part every Bayesian layer shares: posteriors over a weight and a per-output bias, and
+/// the forward pass through a linear map (matmul or convolution) with either estimator.
+struct BayesianLinearCore {
+    let weight: GaussianPosterior
+    let bias: GaussianPosterior
+    let prior: WeightPrior
+    let estimator: BayesianEstimator
+
+    /// `map(x, w) + b` with sampled `w` and `b`, adding the KL of both to the context when it
+    /// samples. `map` is linear in `w`, so local reparameterization samples `map(x, μ) + μ_b`
+    /// with variance `map(x², σ²) + σ_b²`.
+    func forward(_ input: Variable, _ context: ForwardContext, map: (Variable, Variable) throws -> Variable) throws -> Variable {
+        let tape = context.tape
+        guard context.samplesWeights else {
+            return try tape.add(map(input, tape.watch(weight.mu)), tape.watch(bias.mu), alongAxis: 1)
+        }
+        switch estimator {
+        case .reparameterization:
+            let w = try weight.sample(context), b = try bias.sample(context)
+            let output = try tape.add(map(input, w), b, alongAxis: 1)
+            context.addKL(try tape.add(weight.kl(prior: prior, sample: w, context), bias.kl(prior: prior, sample: b, context)))
+            return output
+        case .localReparameterization:
+            let mean = try tape.add(map(input, tape.watch(weight.mu)), tape.watch(bias.mu), alongAxis: 1)
+            let variance = try tape.add(map(tape.apply(.square, input), weight.variance(context)), bias.variance(context), alongAxis: 1)
+            let output = try tape.sampleLocal(mean: mean, variance: variance, random: context.nextRandomStream())
+            context.addKL(try tape.add(weight.kl(prior: prior, sample: nil, context), bias.kl(prior: prior, sample: nil, context)))
+            return output
+        }
+    }
+
+    var namedParameters: [NamedParameter] {
+        [NamedParameter("weight_mu", weight.mu), NamedParameter("weight_rho", weight.rho),
+         NamedParameter("bias_mu", bias.mu), NamedParameter("bias_rho", bias.rho)]
+    }
+}

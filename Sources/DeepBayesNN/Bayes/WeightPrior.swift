@@ -1,0 +1,21 @@
+import DeepBayesCore
+
+/// The prior over each weight of a Bayesian layer.
+public enum WeightPrior: Sendable {
+    /// `N(0, σ²)`: the KL is computed in closed form.
+    case gaussian(sigma: Float)
+    /// `π N(0, σ₁²) + (1-π) N(0, σ₂²)` (Blundell et al. 2015): the KL is the Monte-Carlo term
+    /// `log q(w) - log p(w)` of the sampled weights, by log-sum-exp (finite for every `w`).
+    case scaleMixture(ScaleMixturePrior)
+}
+
+/// How a Bayesian layer turns its weight posterior into noisy outputs.
+public enum BayesianEstimator: Sendable {
+    /// The reparameterization trick: one weight sample `w = μ + σ·ε` per forward pass,
+    /// shared by the minibatch.
+    case reparameterization
+    /// Local reparameterization (Kingma et al. 2015): the pre-activations' mean `x·μ` and
+    /// variance `x²·σ²` are sampled directly, independently per item, which lowers the
+    /// gradient variance. With a scale-mixture prior the KL still uses one weight sample.
+    case localReparameterization
+}

@@ -1,0 +1,56 @@
+import DeepBayesCore
+
+/// Batch normalization (Ioffe & Szegedy 2015) over axis 1 of `[N, F]` or `[N, C, H, W]`:
+/// `y = γ·(x - μ)/√(σ² + ε) + β`, with the batch's mean and (biased) variance per feature while
+/// training, and running averages `r ← (1-m)·r + m·batch` (unbiased variance) at inference.
+public final class BatchNorm: Layer {
+    public let scale: Parameter
+    public let shift: Parameter
+    public let runningMean: Parameter
+    public let runningVariance: Parameter
+    public let momentum: Float
+    public let epsilon: Float
+
+    public init(features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, _ initializer: ParameterInitializer) throws {
+        scale = try initializer.constant([features], 1)
+        shift = try initializer.constant([features], 0)
+        runningMean = try initializer.constant([features], 0, isTrainable: false)
+        runningVariance = try initializer.constant([features], 1, isTrainable: false)
+        self.momentum = momentum
+        self.epsilon = epsilon
+    }
+
+    public func callAsFunction(_ input: Variable, _ context: ForwardContext) throws -> Variable {
+        guard input.shape.rank >= 2, input.shape[1] == scale.shape[0] else {
+            throw DeepBayesError.shapeMismatch(operation: "BatchNorm", reason: "input \(input.shape) must have \(scale.shape[0]) features on axis 1")
+        }
+        let tape = context.tape
+        let normalized: Variable
+        if context.mode == .training {
+            let perFeature = Float(input.value.count / scale.shape[0])
+            let mean = try tape.scaled(tape.sum(input, keepingAxis: 1), by: 1 / perFeature)
+            let centered = try tape.subtract(input, mean, alongAxis: 1)
+            let variance = try tape.scaled(tape.sum(tape.apply(.square, centered), keepingAxis: 1), by: 1 / perFeature)
+            let deviation = try tape.apply(.sqrt, tape.scaled(variance, by: 1, plus: epsilon))
+            normalized = try tape.combine(.divide, centered, deviation, alongAxis: 1)
+            try updateRunningStatistics(mean: mean.value, variance: variance.value, count: perFeature, context.backend)
+        } else {
+            let backend = context.backend
+            let deviation = try backend.apply(.sqrt, backend.scaled(runningVariance.value, by: 1, plus: epsilon))
+            normalized = try tape.combine(.divide, tape.subtract(input, tape.constant(runningMean.value), alongAxis: 1),
+                                          tape.constant(deviation), alongAxis: 1)
+        }
+        return try tape.add(tape.multiply(normalized, tape.watch(scale), alongAxis: 1), tape.watch(shift), alongAxis: 1)
+    }
+
+    private func updateRunningStatistics(mean: Tensor, variance: Tensor, count: Float, _ backend: any Backend) throws {
+        let unbiased = try backend.scaled(variance, by: count / max(count - 1, 1))
+        runningMean.value = try backend.combine(.add, backend.scaled(runningMean.value, by: 1 - momentum), backend.scaled(mean, by: momentum))
+        runningVariance.value = try backend.combine(.add, backend.scaled(runningVariance.value, by: 1 - momentum), backend.scaled(unbiased, by: momentum))
+    }
+
+    public var namedParameters: [NamedParameter] {
+        [NamedParameter("scale", scale), NamedParameter("shift", shift),
+         NamedParameter("running_mean", runningMean), NamedParameter("running_variance", runningVariance)]
+    }
+}

@@ -1,0 +1,20 @@
+import DeepBayesCore
+
+/// A fully connected layer `y = x·W + b` for `[N, inputs]` inputs, `W` stored `[inputs, outputs]`.
+public final class Dense: Layer {
+    public let weight: Parameter
+    public let bias: Parameter
+
+    public init(inputs: Int, outputs: Int, initialization: WeightInitialization = .heUniform,
+                _ initializer: ParameterInitializer) throws {
+        weight = try initialization.draw([inputs, outputs], fanIn: inputs, initializer)
+        bias = try initializer.constant([outputs], 0)
+    }
+
+    public func callAsFunction(_ input: Variable, _ context: ForwardContext) throws -> Variable {
+        let tape = context.tape
+        return try tape.add(tape.matmul(input, tape.watch(weight)), tape.watch(bias), alongAxis: 1)
+    }
+
+    public var namedParameters: [NamedParameter] { [NamedParameter("weight", weight), NamedParameter("bias", bias)] }
+}
