@@ -1,3 +1,5 @@
+import Foundation
+
 /// A tiny deterministic generator for test inputs (SplitMix64), independent of the library's Philox.
 struct HostRandom {
     private var state: UInt64
@@ -20,5 +22,13 @@ struct HostRandom {
     /// `count` floats uniform in [lower, upper).
     mutating func array(_ count: Int, _ lower: Float = -1, _ upper: Float = 1) -> [Float] {
         (0..<count).map { _ in uniform(lower, upper) }
+    }
+}
+
+extension HostRandom {
+    /// A standard normal by Box–Muller.
+    mutating func normal() -> Float {
+        let u = max(uniform(0, 1), 0x1p-24), v = uniform(0, 1)
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }
