@@ -1,0 +1,93 @@
+import DeepBayesBackends
+import DeepBayesNN
+import Foundation
+import Testing
+
+/// Cross-device training parity: the same model, seed and data trained for 20 steps on the
+/// reference backend and on every other backend end with the same losses and parameters.
+///
+/// This rests on the shared Philox stream (identical weight noise everywhere) and bit-identical
+/// initial values (`ParameterInitializer` draws on the host); what remains is float rounding of
+/// reductions, which Adam carries forward step by step. Tolerances: every step's loss within
+/// 1e-4 relative, every parameter within 1e-4 · max(1, max |parameter|) after 20 steps.
+@Suite struct TrainingParityTests {
+    /// A model under test: its layers and how its input batch is shaped.
+    struct Case: CustomStringConvertible {
+        let description: String
+        let inputShape: (Int) -> Shape
+        let build: (ParameterInitializer) throws -> Sequential
+    }
+
+    static let mixture = try! ScaleMixturePrior(pi: 0.5, sigma1: 1, sigma2: exp(-6))
+
+    static let cases: [Case] = [
+        Case(description: "Bayesian MLP 64-32-32-10 (mixture prior; reparameterization and local reparameterization)",
+             inputShape: { [$0, 64] }) { initializer in
+            Sequential([
+                try BayesDense(inputs: 64, outputs: 32, prior: .scaleMixture(mixture), initializer),
+                try Activation(.relu),
+                try BayesDense(inputs: 32, outputs: 32, prior: .scaleMixture(mixture), estimator: .localReparameterization, initializer),
+                try Activation(.relu),
+                try BayesDense(inputs: 32, outputs: 10, prior: .scaleMixture(mixture), initializer),
+            ])
+        },
+        Case(description: "Bayesian conv net 1x12x12 → conv 4 → conv 8 (stride 2) → dense 10 (Gaussian prior)",
+             inputShape: { [$0, 1, 12, 12] }) { initializer in
+            Sequential([
+                try BayesConv2D(inChannels: 1, outChannels: 4, window: ConvolutionWindow(size: 3, padding: 1), prior: .gaussian(sigma: 1), initializer),
+                try Activation(.relu),
+                try BayesConv2D(inChannels: 4, outChannels: 8, window: ConvolutionWindow(size: 3, stride: 2, padding: 1), prior: .gaussian(sigma: 1), initializer),
+                try Activation(.relu),
+                Reshape.flatten,
+                try BayesDense(inputs: 8 * 6 * 6, outputs: 10, prior: .gaussian(sigma: 1), initializer),
+            ])
+        },
+    ]
+
+    /// Trains `model` for `steps` Adam steps on 4 fixed minibatches of 16 and returns the loss of
+    /// every step and the final parameters by name.
+    static func train(_ testCase: Case, on backend: any Backend, steps: Int) throws -> (losses: [Float], parameters: [String: [Float]]) {
+        let model = try testCase.build(ParameterInitializer(backend: backend, seed: 51))
+        let batches = 4, batchSize = 16
+        let shape = testCase.inputShape(batchSize)
+        var random = HostRandom(seed: 52)
+        let data = try (0..<batches).map { _ in
+            (try backend.tensor(random.array(shape.count), shape: shape),
+             try backend.tensor((0..<batchSize).map { _ in Float(random.next() % 10) }, shape: [batchSize]))
+        }
+        let objective = try BayesianObjective(numberOfBatches: batches)
+        let optimizer = Adam(AdamConfiguration(learningRate: 0.01))
+        var losses: [Float] = []
+        for step in 0..<steps {
+            let (x, y) = data[step % batches]
+            let tape = Tape(backend: backend)
+            let context = ForwardContext(tape: tape, mode: .training, seed: 53, pass: UInt64(step))
+            let nll = try tape.crossEntropy(logits: model(tape.constant(x), context), labels: y)
+            let loss = try objective.minibatchLoss(kl: context.totalKL(), negativeLogLikelihoods: nll, on: tape)
+            try tape.backward(from: loss)
+            try optimizer.step(model.trainableParameters)
+            losses.append(try loss.value.scalar())
+        }
+        let parameters = try Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.name, try $0.parameter.value.toArray()) })
+        return (losses, parameters)
+    }
+
+    @Test(arguments: TestBackends.othersThanReference, [0, 1])
+    func twentyStepsMatchTheReference(backendName: String, caseIndex: Int) throws {
+        let testCase = Self.cases[caseIndex]
+        let reference = try Self.train(testCase, on: TestBackends.reference, steps: 20)
+        let other = try Self.train(testCase, on: TestBackends.backend(backendName), steps: 20)
+        #expect(reference.losses.last! < reference.losses.first!, "\(testCase): the loss should fall in 20 steps")
+        var worstLoss: Float = 0
+        for (a, b) in zip(reference.losses, other.losses) { worstLoss = max(worstLoss, abs(a - b) / abs(a)) }
+        var worstParameter: Float = 0, worstName = ""
+        for (name, values) in reference.parameters {
+            let scale = max(1, values.map(abs).max()!)
+            let difference = zip(values, other.parameters[name]!).map { abs($0 - $1) }.max()! / scale
+            if difference > worstParameter { (worstParameter, worstName) = (difference, name) }
+        }
+        print("parity \(backendName) vs \(TestBackends.names[0]), \(testCase): largest loss difference \(worstLoss) (relative), largest parameter difference \(worstParameter) (\(worstName))")
+        #expect(worstLoss <= 1e-4, "\(testCase): losses differ by \(worstLoss) relative")
+        #expect(worstParameter <= 1e-4, "\(testCase): parameter \(worstName) differs by \(worstParameter)")
+    }
+}
