@@ -33,7 +33,8 @@ public final class BayesDense: Layer {
 
 /// A Bayes-by-Backprop 2-D convolution: a mean-field Gaussian over every filter weight
 /// (`[outChannels, inChannels, kh, kw]`) and bias, as `BayesDense` does for matrices.
-/// Local reparameterization works here too: the convolution is linear in the filter.
+/// Local reparameterization works here too: the convolution is linear in the filter. Flipout
+/// is for dense layers only (its signs here would need per-channel broadcasting).
 public final class BayesConv2D: Layer {
     public let weight: GaussianPosterior
     public let bias: GaussianPosterior
@@ -45,6 +46,9 @@ public final class BayesConv2D: Layer {
     public init(inChannels: Int, outChannels: Int, window: ConvolutionWindow, prior: WeightPrior,
                 estimator: BayesianEstimator = .reparameterization, rhoInitial: Float = BayesDense.defaultRhoInitial,
                 initialization: WeightInitialization = .heUniform, _ initializer: ParameterInitializer) throws {
+        guard estimator != .flipout else {
+            throw DeepBayesError.invalidArgument(operation: "BayesConv2D", reason: "flipout is implemented for dense layers; use reparameterization or localReparameterization")
+        }
         let fanIn = inChannels * window.height * window.width
         weight = try GaussianPosterior([outChannels, inChannels, window.height, window.width], fanIn: fanIn,
                                        initialization: initialization, rhoInitial: rhoInitial, initializer)

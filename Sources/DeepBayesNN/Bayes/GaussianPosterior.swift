@@ -72,7 +72,21 @@ struct BayesianLinearCore {
             let output = try tape.sampleLocal(mean: mean, variance: variance, random: context.nextRandomStream())
             context.addKL(try tape.add(weight.kl(prior: prior, sample: nil, context), bias.kl(prior: prior, sample: nil, context)))
             return output
+        case .flipout:
+            let w = try weight.sample(context), b = try bias.sample(context)
+            let perturbation = try tape.subtract(w, tape.watch(weight.mu))
+            let mean = try map(input, tape.watch(weight.mu))
+            let noise = try map(tape.multiply(input, randomSigns(input.shape, context)), perturbation)
+            let output = try tape.add(tape.add(mean, tape.multiply(noise, randomSigns(noise.shape, context))), b, alongAxis: 1)
+            context.addKL(try tape.add(weight.kl(prior: prior, sample: w, context), bias.kl(prior: prior, sample: b, context)))
+            return output
         }
+    }
+
+    /// Independent ±1 with equal odds: an inverted-dropout mask with `p = ½` is 0 or 2.
+    private func randomSigns(_ shape: Shape, _ context: ForwardContext) throws -> Variable {
+        let mask = try context.backend.dropoutMask(shape, dropProbability: 0.5, context.nextRandomStream())
+        return context.tape.constant(try context.backend.scaled(mask, by: 1, plus: -1))
     }
 
     var namedParameters: [NamedParameter] {
