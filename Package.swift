@@ -38,6 +38,11 @@ let package = Package(
             providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers"])]
         ),
         .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
             name: "COpenBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]

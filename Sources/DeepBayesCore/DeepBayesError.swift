@@ -16,6 +16,9 @@ public enum DeepBayesError: Error, Equatable, CustomStringConvertible {
     case kernelBuildFailed(program: String, log: String)
     /// Kernel source files were not found in any of the searched directories.
     case kernelSourcesNotFound(file: String, searched: [String])
+    /// A file could not be read or written, or its contents are not what they claim to be
+    /// (missing, truncated, a wrong magic number, mismatched sizes); `path` names the file.
+    case invalidFile(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -33,6 +36,8 @@ public enum DeepBayesError: Error, Equatable, CustomStringConvertible {
             return "\(call) failed with \(code)"
         case let .kernelBuildFailed(program, log):
             return "building kernel program \(program) failed:\n\(log)"
+        case let .invalidFile(path, reason):
+            return "\(path): \(reason)"
         case let .kernelSourcesNotFound(file, searched):
             return "kernel source \(file) not found; searched: \(searched.joined(separator: ", ")) (set DEEPBAYES_KERNELS to the Kernels directory)"
         }

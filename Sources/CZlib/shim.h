@@ -1,0 +1,2 @@
+// zlib: inflate for gzip-compressed IDX files, deflate and crc32 for PNG.
+#include <zlib.h>
