@@ -18,7 +18,7 @@ public final class BayesDense: Layer {
     public init(inputs: Int, outputs: Int, prior: WeightPrior, estimator: BayesianEstimator = .reparameterization,
                 rhoInitial: Float = BayesDense.defaultRhoInitial, initialization: WeightInitialization = .heUniform,
                 _ initializer: ParameterInitializer) throws {
-        weight = try GaussianPosterior([inputs, outputs], fanIn: inputs, initialization: initialization, rhoInitial: rhoInitial, initializer)
+        weight = try GaussianPosterior(Shape.validated([inputs, outputs], for: "BayesDense"), fanIn: inputs, initialization: initialization, rhoInitial: rhoInitial, initializer)
         bias = try GaussianPosterior([outputs], fanIn: inputs, initialization: nil, rhoInitial: rhoInitial, initializer)
         self.prior = prior
         self.estimator = estimator
@@ -50,7 +50,7 @@ public final class BayesConv2D: Layer {
             throw DeepBayesError.invalidArgument(operation: "BayesConv2D", reason: "flipout is implemented for dense layers; use reparameterization or localReparameterization")
         }
         let fanIn = inChannels * window.height * window.width
-        weight = try GaussianPosterior([outChannels, inChannels, window.height, window.width], fanIn: fanIn,
+        weight = try GaussianPosterior(Shape.validated([outChannels, inChannels, window.height, window.width], for: "BayesConv2D"), fanIn: fanIn,
                                        initialization: initialization, rhoInitial: rhoInitial, initializer)
         bias = try GaussianPosterior([outChannels], fanIn: fanIn, initialization: nil, rhoInitial: rhoInitial, initializer)
         self.prior = prior

@@ -12,7 +12,7 @@ public final class BatchNorm: Layer {
     public let epsilon: Float
 
     public init(features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, _ initializer: ParameterInitializer) throws {
-        scale = try initializer.constant([features], 1)
+        scale = try initializer.constant(Shape.validated([features], for: "BatchNorm"), 1)
         shift = try initializer.constant([features], 0)
         runningMean = try initializer.constant([features], 0, isTrainable: false)
         runningVariance = try initializer.constant([features], 1, isTrainable: false)

@@ -35,7 +35,7 @@ public final class Conv2D: Layer {
     public init(inChannels: Int, outChannels: Int, window: ConvolutionWindow,
                 initialization: WeightInitialization = .heUniform, _ initializer: ParameterInitializer) throws {
         self.window = window
-        filter = try initialization.draw([outChannels, inChannels, window.height, window.width],
+        filter = try initialization.draw(Shape.validated([outChannels, inChannels, window.height, window.width], for: "Conv2D"),
                                          fanIn: inChannels * window.height * window.width, initializer)
         bias = try initializer.constant([outChannels], 0)
     }
@@ -60,7 +60,7 @@ public final class ConvTranspose2D: Layer {
     public init(inChannels: Int, outChannels: Int, window: ConvolutionWindow,
                 initialization: WeightInitialization = .heUniform, _ initializer: ParameterInitializer) throws {
         self.window = window
-        filter = try initialization.draw([inChannels, outChannels, window.height, window.width],
+        filter = try initialization.draw(Shape.validated([inChannels, outChannels, window.height, window.width], for: "ConvTranspose2D"),
                                          fanIn: inChannels * window.height * window.width, initializer)
         bias = try initializer.constant([outChannels], 0)
     }

@@ -7,7 +7,7 @@ public final class Dense: Layer {
 
     public init(inputs: Int, outputs: Int, initialization: WeightInitialization = .heUniform,
                 _ initializer: ParameterInitializer) throws {
-        weight = try initialization.draw([inputs, outputs], fanIn: inputs, initializer)
+        weight = try initialization.draw(Shape.validated([inputs, outputs], for: "Dense"), fanIn: inputs, initializer)
         bias = try initializer.constant([outputs], 0)
     }
 
