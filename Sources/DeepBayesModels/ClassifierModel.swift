@@ -1,0 +1,89 @@
+import DeepBayesCore
+import DeepBayesNN
+
+/// The layer stack of an MNIST classifier.
+public enum ClassifierArchitecture: String, Sendable, CaseIterable {
+    /// Fully connected: 784 → hidden → … → 10 with relu.
+    case mlp
+    /// Two stride-2 5×5 convolutions (1 → 16 → 32 channels, 28 → 14 → 7 pixels) and a dense layer.
+    case conv
+}
+
+/// A classifier of 28×28 images into 10 classes: Bayes by Backprop (`bayesian`) or the same
+/// network with dropout kept on at prediction time (`mcDropout`).
+public final class ClassifierModel {
+    /// How the network expresses uncertainty.
+    public enum Kind: Sendable {
+        /// Every weight has a Gaussian posterior (Blundell et al. 2015).
+        case bayesian(prior: WeightPrior, estimator: BayesianEstimator)
+        /// Dropout with probability `p` after every hidden layer, also at prediction time.
+        case mcDropout(p: Float)
+    }
+
+    public let network: Sequential
+    public let architecture: ClassifierArchitecture
+    public let kind: Kind
+
+    public init(architecture: ClassifierArchitecture, hidden: [Int] = [400, 400], kind: Kind, _ initializer: ParameterInitializer) throws {
+        self.architecture = architecture
+        self.kind = kind
+        var layers: [any Layer] = []
+        func dense(_ inputs: Int, _ outputs: Int) throws -> any Layer {
+            switch kind {
+            case let .bayesian(prior, estimator):
+                return try BayesDense(inputs: inputs, outputs: outputs, prior: prior, estimator: estimator, initializer)
+            case .mcDropout:
+                return try Dense(inputs: inputs, outputs: outputs, initializer)
+            }
+        }
+        func conv(_ inChannels: Int, _ outChannels: Int) throws -> any Layer {
+            let window = ConvolutionWindow(size: 5, stride: 2, padding: 2)
+            switch kind {
+            case let .bayesian(prior, estimator):
+                let convEstimator: BayesianEstimator = estimator == .flipout ? .reparameterization : estimator
+                return try BayesConv2D(inChannels: inChannels, outChannels: outChannels, window: window, prior: prior, estimator: convEstimator, initializer)
+            case .mcDropout:
+                return try Conv2D(inChannels: inChannels, outChannels: outChannels, window: window, initializer)
+            }
+        }
+        func regularize() throws {
+            if case let .mcDropout(p) = kind { layers.append(try Dropout(p, monteCarlo: true)) }
+        }
+        switch architecture {
+        case .mlp:
+            var width = 784
+            for units in hidden {
+                layers += [try dense(width, units), try Activation(.relu)]
+                try regularize()
+                width = units
+            }
+            layers.append(try dense(width, 10))
+        case .conv:
+            layers = [Reshape(itemShape: [1, 28, 28]), try conv(1, 16), try Activation(.relu), try conv(16, 32), try Activation(.relu), Reshape.flatten]
+            try regularize()
+            layers.append(try dense(32 * 7 * 7, 10))
+        }
+        network = Sequential(layers)
+    }
+
+    /// The per-item training loss of a minibatch of `[B, 784]` images and `[B]` labels:
+    /// `(KL / M + Σ NLL) / B` for the Bayesian model (the `BayesianObjective` scaling, divided by
+    /// the batch size so that learning rates read as for a mean loss), the mean NLL for MC dropout.
+    public func loss(images: Tensor, labels: Tensor, numberOfBatches: Int, _ context: ForwardContext) throws -> Variable {
+        let tape = context.tape
+        let nll = try tape.crossEntropy(logits: network(tape.constant(images), context), labels: labels)
+        let batch = Float(images.shape[0])
+        switch kind {
+        case .bayesian:
+            let objective = try BayesianObjective(numberOfBatches: numberOfBatches)
+            return try tape.scaled(objective.minibatchLoss(kl: context.totalKL(), negativeLogLikelihoods: nll, on: tape), by: 1 / batch)
+        case .mcDropout:
+            return try tape.mean(nll)
+        }
+    }
+
+    /// `samples` sampled passes over `[N, 784]` images (see `BayesianPrediction.classify`).
+    public func predict(images: Tensor, samples: Int, seed: UInt64) throws -> ClassifierPrediction {
+        try BayesianPrediction.classify(network, input: images, samples: samples, seed: seed)
+    }
+}

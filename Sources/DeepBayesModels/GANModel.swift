@@ -1,0 +1,98 @@
+import DeepBayesCore
+import DeepBayesNN
+
+/// The generator and discriminator layouts of a GAN for 28×28 images.
+public enum GANArchitecture: String, Sendable, CaseIterable {
+    /// Fully connected: G 100 → 256 → 512 → 784 (tanh), D 784 → 512 → 256 → 1, leaky relu.
+    case mlp
+    /// DCGAN (Radford et al. 2016): G 100 → 128·7·7 → ConvT 4×4/2 → 64·14·14 → ConvT 4×4/2 → 1·28·28
+    /// (tanh) with batch norm and relu; D conv 4×4/2 to 64·14·14 and 128·7·7 with leaky relu
+    /// and batch norm, then dense → 1. Weights from N(0, 0.02²).
+    case dcgan
+}
+
+/// A generative adversarial network (Goodfellow et al. 2014) on images scaled to [-1, 1], trained
+/// with alternating steps and the non-saturating generator loss `-log D(G(z))`.
+public final class GANModel {
+    public static let noiseSize = 100
+    public let architecture: GANArchitecture
+    public let generator: Sequential
+    public let discriminator: Sequential
+
+    public init(architecture: GANArchitecture, _ initializer: ParameterInitializer) throws {
+        self.architecture = architecture
+        let z = GANModel.noiseSize
+        switch architecture {
+        case .mlp:
+            generator = Sequential([
+                try Dense(inputs: z, outputs: 256, initializer), try Activation(.leakyRelu),
+                try Dense(inputs: 256, outputs: 512, initializer), try Activation(.leakyRelu),
+                try Dense(inputs: 512, outputs: 784, initialization: .lecunUniform, initializer), try Activation(.tanh),
+            ])
+            discriminator = Sequential([
+                try Dense(inputs: 784, outputs: 512, initializer), try Activation(.leakyRelu),
+                try Dense(inputs: 512, outputs: 256, initializer), try Activation(.leakyRelu),
+                try Dense(inputs: 256, outputs: 1, initialization: .lecunUniform, initializer),
+            ])
+        case .dcgan:
+            let normal = WeightInitialization.normal(std: 0.02)
+            let up = ConvolutionWindow(size: 4, stride: 2, padding: 1)
+            generator = Sequential([
+                try Dense(inputs: z, outputs: 128 * 7 * 7, initialization: normal, initializer),
+                try BatchNorm(features: 128 * 7 * 7, initializer), try Activation(.relu),
+                Reshape(itemShape: [128, 7, 7]),
+                try ConvTranspose2D(inChannels: 128, outChannels: 64, window: up, initialization: normal, initializer),
+                try BatchNorm(features: 64, initializer), try Activation(.relu),
+                try ConvTranspose2D(inChannels: 64, outChannels: 1, window: up, initialization: normal, initializer),
+                try Activation(.tanh), Reshape.flatten,
+            ])
+            discriminator = Sequential([
+                Reshape(itemShape: [1, 28, 28]),
+                try Conv2D(inChannels: 1, outChannels: 64, window: up, initialization: normal, initializer), try Activation(.leakyRelu),
+                try Conv2D(inChannels: 64, outChannels: 128, window: up, initialization: normal, initializer),
+                try BatchNorm(features: 128, initializer), try Activation(.leakyRelu),
+                Reshape.flatten, try Dense(inputs: 128 * 7 * 7, outputs: 1, initialization: normal, initializer),
+            ])
+        }
+    }
+
+    /// Every parameter under a stable name (`generator.0.weight`, `discriminator.1.filter`, …).
+    public var namedParameters: [NamedParameter] {
+        generator.namedParameters.map { $0.prefixed("generator") } + discriminator.namedParameters.map { $0.prefixed("discriminator") }
+    }
+
+    /// Standard normal noise `[count, 100]` from the pass's random streams.
+    public func noise(count: Int, _ context: ForwardContext) throws -> Tensor {
+        try context.backend.randomNormal(Shape.validated([count, GANModel.noiseSize], for: "GAN noise"), context.nextRandomStream())
+    }
+
+    /// The discriminator's loss on real images `[B, 784]` in [-1, 1] and fakes made without
+    /// recording the generator: `mean BCE(D(x), 1) + mean BCE(D(G(z)), 0)`.
+    public func discriminatorLoss(real: Tensor, _ context: ForwardContext) throws -> Variable {
+        let tape = context.tape, backend = context.backend
+        let batch = real.shape[0]
+        let generatorContext = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: context.mode,
+                                              seed: context.seed, pass: context.pass ^ (1 << 47))
+        let fake = try generator(generatorContext.tape.constant(noise(count: batch, generatorContext)), generatorContext).value
+        let ones = try backend.filled([batch, 1], value: 1), zeros = try backend.zeros([batch, 1])
+        let realLoss = try tape.mean(tape.binaryCrossEntropy(logits: discriminator(tape.constant(real), context), targets: ones))
+        let fakeLoss = try tape.mean(tape.binaryCrossEntropy(logits: discriminator(tape.constant(fake), context), targets: zeros))
+        return try tape.add(realLoss, fakeLoss)
+    }
+
+    /// The non-saturating generator loss `mean BCE(D(G(z)), 1)` for `batch` fresh codes. The
+    /// discriminator's parameters get gradients too; clear them before its next step.
+    public func generatorLoss(batch: Int, _ context: ForwardContext) throws -> Variable {
+        let tape = context.tape
+        let fake = try generator(tape.constant(noise(count: batch, context)), context)
+        let ones = try context.backend.filled([batch, 1], value: 1)
+        return try tape.mean(tape.binaryCrossEntropy(logits: discriminator(fake, context), targets: ones))
+    }
+
+    /// Images in [0, 1] (`[count, 784]`) from the generator in inference mode.
+    public func sample(count: Int, seed: UInt64, on backend: any Backend) throws -> Tensor {
+        let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: seed, pass: 1 << 40)
+        let images = try generator(context.tape.constant(noise(count: count, context)), context).value
+        return try backend.scaled(images, by: 0.5, plus: 0.5)
+    }
+}

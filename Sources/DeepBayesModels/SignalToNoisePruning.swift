@@ -1,0 +1,45 @@
+import DeepBayesCore
+import DeepBayesNN
+
+/// Weight pruning by signal-to-noise ratio `|μ| / σ` (Blundell et al. 2015, section 5.1): the
+/// given fraction of weights with the lowest ratio, over all Bayesian layers together, is set
+/// to exactly zero (`μ = 0`, `ρ = -30`, so `σ = softplus(-30) ≈ 1e-13`). Biases are kept.
+public enum SignalToNoisePruning {
+    /// The `ρ` of a pruned weight.
+    public static let prunedRho: Float = -30
+
+    /// The weight posteriors of every Bayesian layer of `network`.
+    public static func weightPosteriors(of network: Sequential) -> [GaussianPosterior] {
+        network.layers.compactMap { ($0 as? BayesDense)?.weight ?? ($0 as? BayesConv2D)?.weight }
+    }
+
+    /// Prunes `fraction` (in [0, 1]) of the weights of `network`; returns how many were pruned.
+    @discardableResult
+    public static func prune(_ network: Sequential, fraction: Double) throws -> Int {
+        guard fraction >= 0, fraction <= 1 else {
+            throw DeepBayesError.invalidArgument(operation: "prune", reason: "fraction \(fraction) must lie in [0, 1]")
+        }
+        let posteriors = weightPosteriors(of: network)
+        guard !posteriors.isEmpty else {
+            throw DeepBayesError.invalidArgument(operation: "prune", reason: "the model has no Bayesian layers")
+        }
+        let ratios = try posteriors.map { try $0.signalToNoise($0.mu.value.backend).toArray() }
+        let sorted = ratios.flatMap { $0 }.sorted()
+        let count = Int((fraction * Double(sorted.count)).rounded())
+        guard count > 0 else { return 0 }
+        let threshold = sorted[count - 1]
+        var pruned = 0
+        for (posterior, ratio) in zip(posteriors, ratios) {
+            var mu = try posterior.mu.value.toArray(), rho = try posterior.rho.value.toArray()
+            for i in ratio.indices where ratio[i] <= threshold && pruned < count {
+                mu[i] = 0
+                rho[i] = prunedRho
+                pruned += 1
+            }
+            let backend = posterior.mu.value.backend
+            posterior.mu.value = try backend.tensor(mu, shape: posterior.mu.shape)
+            posterior.rho.value = try backend.tensor(rho, shape: posterior.rho.shape)
+        }
+        return pruned
+    }
+}
