@@ -161,11 +161,20 @@ import Testing
                 BayesCase(prior: .scaleMixture(mixture), estimator: .localReparameterization, testDescription: "mixture, local"),
             ]
         }()
+
+        /// Flipout is for dense layers only.
+        static let flipout: [BayesCase] = {
+            let mixture = try! ScaleMixturePrior(pi: 0.5, sigma1: 1.5, sigma2: 0.25)
+            return [
+                BayesCase(prior: .gaussian(sigma: 0.5), estimator: .flipout, testDescription: "gaussian, flipout"),
+                BayesCase(prior: .scaleMixture(mixture), estimator: .flipout, testDescription: "mixture, flipout"),
+            ]
+        }()
     }
 
     /// `L = Σ r ⊙ y + KL` for `weight_mu`, `weight_rho`, `bias_mu` and `bias_rho`, with `ρ`
     /// near -2 (`σ ≈ 0.13`) and the noise of the fixed pass.
-    @Test(arguments: TestBackends.names, BayesCase.all)
+    @Test(arguments: TestBackends.names, BayesCase.all + BayesCase.flipout)
     func bayesDense(backendName: String, bayes: BayesCase) throws {
         let check = TapeGradientCheck(TestBackends.backend(backendName))
         var random = HostRandom(seed: 13)
