@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "DeepBayesBackends", targets: ["DeepBayesBackends"]),
         .library(name: "DeepBayesNN", targets: ["DeepBayesNN"]),
         .library(name: "DeepBayesModels", targets: ["DeepBayesModels"]),
+        .library(name: "DeepBayesFiles", targets: ["DeepBayesFiles"]),
         .executable(name: "deepbayes", targets: ["deepbayes"]),
         .executable(name: "deepbayes-bench", targets: ["deepbayes-bench"]),
     ],
@@ -53,6 +54,7 @@ let package = Package(
         .target(name: "DeepBayesOpenCL", dependencies: ["DeepBayesCore", "COpenCL"]),
         .target(name: "DeepBayesNN", dependencies: ["DeepBayesCore"]),
         .target(name: "DeepBayesModels", dependencies: ["DeepBayesCore", "DeepBayesNN"]),
+        .target(name: "DeepBayesFiles", dependencies: ["DeepBayesCore", "CZlib"]),
         .target(name: "DeepBayesBackends", dependencies: ["DeepBayesCore", "DeepBayesCPU", "DeepBayesOpenCL"]),
         .executableTarget(
             name: "deepbayes",
@@ -71,7 +73,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepBayesTests",
-            dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesModels", "DeepBayesBackends", "DeepBayesOpenCL", "deepbayes"],
+            dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesModels", "DeepBayesFiles", "CZlib", "DeepBayesBackends",
+                           "DeepBayesOpenCL", "deepbayes"],
             swiftSettings: simdSettings
         ),
     ],
