@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "DeepBayesCore", targets: ["DeepBayesCore"]),
         .library(name: "DeepBayesBackends", targets: ["DeepBayesBackends"]),
         .library(name: "DeepBayesNN", targets: ["DeepBayesNN"]),
+        .library(name: "DeepBayesData", targets: ["DeepBayesData"]),
         .executable(name: "deepbayes", targets: ["deepbayes"]),
         .executable(name: "deepbayes-bench", targets: ["deepbayes-bench"]),
     ],
@@ -51,6 +52,7 @@ let package = Package(
         .target(name: "DeepBayesCPU", dependencies: ["DeepBayesCore"], swiftSettings: simdSettings),
         .target(name: "DeepBayesOpenCL", dependencies: ["DeepBayesCore", "COpenCL"]),
         .target(name: "DeepBayesNN", dependencies: ["DeepBayesCore"]),
+        .target(name: "DeepBayesData", dependencies: ["DeepBayesCore", "CZlib"]),
         .target(name: "DeepBayesBackends", dependencies: ["DeepBayesCore", "DeepBayesCPU", "DeepBayesOpenCL"]),
         .executableTarget(
             name: "deepbayes",
@@ -69,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepBayesTests",
-            dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesBackends", "DeepBayesOpenCL", "deepbayes"],
+            dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesData", "DeepBayesBackends", "DeepBayesOpenCL", "deepbayes", "CZlib"],
             swiftSettings: simdSettings
         ),
     ],
