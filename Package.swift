@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "DeepBayesNN", targets: ["DeepBayesNN"]),
         .library(name: "DeepBayesModels", targets: ["DeepBayesModels"]),
         .library(name: "DeepBayesFiles", targets: ["DeepBayesFiles"]),
+        .library(name: "DeepBayesData", targets: ["DeepBayesData"]),
         .executable(name: "deepbayes", targets: ["deepbayes"]),
         .executable(name: "deepbayes-bench", targets: ["deepbayes-bench"]),
     ],
@@ -55,6 +56,7 @@ let package = Package(
         .target(name: "DeepBayesNN", dependencies: ["DeepBayesCore"]),
         .target(name: "DeepBayesModels", dependencies: ["DeepBayesCore", "DeepBayesNN"]),
         .target(name: "DeepBayesFiles", dependencies: ["DeepBayesCore", "CZlib"]),
+        .target(name: "DeepBayesData", dependencies: ["DeepBayesCore", "CZlib"]),
         .target(name: "DeepBayesBackends", dependencies: ["DeepBayesCore", "DeepBayesCPU", "DeepBayesOpenCL"]),
         .executableTarget(
             name: "deepbayes",
@@ -73,8 +75,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepBayesTests",
-            dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesModels", "DeepBayesFiles", "CZlib", "DeepBayesBackends",
-                           "DeepBayesOpenCL", "deepbayes"],
+            dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesModels", "DeepBayesFiles", "DeepBayesData", "CZlib",
+                           "DeepBayesBackends", "DeepBayesOpenCL", "deepbayes"],
             swiftSettings: simdSettings
         ),
     ],
