@@ -20,6 +20,9 @@ public struct Variable {
 /// it, so nothing is retained from one step to the next. All work stays on the backend: the
 /// only host read in a step is whatever scalar the caller asks for.
 ///
+/// Pullbacks of the expensive operations (matmul, convolutions) skip the gradient of an input
+/// that is a constant, such as the input batch of the first layer.
+///
 /// Operations live in extensions, one file per family (`Tape+Arithmetic`, `Tape+LinearAlgebra`,
 /// `Tape+Softmax`, `Tape+Losses`, `Tape+Bayesian`).
 public final class Tape {
