@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "DeepBayesModels", targets: ["DeepBayesModels"]),
         .library(name: "DeepBayesFiles", targets: ["DeepBayesFiles"]),
         .library(name: "DeepBayesData", targets: ["DeepBayesData"]),
+        .library(name: "DeepBayesTraining", targets: ["DeepBayesTraining"]),
         .executable(name: "deepbayes", targets: ["deepbayes"]),
         .executable(name: "deepbayes-bench", targets: ["deepbayes-bench"]),
     ],
@@ -57,11 +58,13 @@ let package = Package(
         .target(name: "DeepBayesModels", dependencies: ["DeepBayesCore", "DeepBayesNN"]),
         .target(name: "DeepBayesFiles", dependencies: ["DeepBayesCore", "CZlib"]),
         .target(name: "DeepBayesData", dependencies: ["DeepBayesCore", "CZlib"]),
+        .target(name: "DeepBayesTraining", dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesModels", "DeepBayesData", "DeepBayesFiles"]),
         .target(name: "DeepBayesBackends", dependencies: ["DeepBayesCore", "DeepBayesCPU", "DeepBayesOpenCL"]),
         .executableTarget(
             name: "deepbayes",
             dependencies: [
                 "DeepBayesBackends",
+                "DeepBayesTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -5,7 +5,8 @@ import DeepBayesNN
 public enum ClassifierArchitecture: String, Sendable, CaseIterable {
     /// Fully connected: 784 → hidden → … → 10 with relu.
     case mlp
-    /// Two stride-2 5×5 convolutions (1 → 16 → 32 channels, 28 → 14 → 7 pixels) and a dense layer.
+    /// Two stride-2 5×5 convolutions (1 → 16 → 32 channels, 28 → 14 → 7 pixels), then dense
+    /// layers as for `mlp`.
     case conv
 }
 
@@ -24,14 +25,15 @@ public final class ClassifierModel {
     public let architecture: ClassifierArchitecture
     public let kind: Kind
 
-    public init(architecture: ClassifierArchitecture, hidden: [Int] = [400, 400], kind: Kind, _ initializer: ParameterInitializer) throws {
+    public init(architecture: ClassifierArchitecture, hidden: [Int] = [400, 400], kind: Kind,
+                rhoInitial: Float = BayesDense.defaultRhoInitial, _ initializer: ParameterInitializer) throws {
         self.architecture = architecture
         self.kind = kind
         var layers: [any Layer] = []
         func dense(_ inputs: Int, _ outputs: Int) throws -> any Layer {
             switch kind {
             case let .bayesian(prior, estimator):
-                return try BayesDense(inputs: inputs, outputs: outputs, prior: prior, estimator: estimator, initializer)
+                return try BayesDense(inputs: inputs, outputs: outputs, prior: prior, estimator: estimator, rhoInitial: rhoInitial, initializer)
             case .mcDropout:
                 return try Dense(inputs: inputs, outputs: outputs, initializer)
             }
@@ -41,7 +43,8 @@ public final class ClassifierModel {
             switch kind {
             case let .bayesian(prior, estimator):
                 let convEstimator: BayesianEstimator = estimator == .flipout ? .reparameterization : estimator
-                return try BayesConv2D(inChannels: inChannels, outChannels: outChannels, window: window, prior: prior, estimator: convEstimator, initializer)
+                return try BayesConv2D(inChannels: inChannels, outChannels: outChannels, window: window, prior: prior,
+                                       estimator: convEstimator, rhoInitial: rhoInitial, initializer)
             case .mcDropout:
                 return try Conv2D(inChannels: inChannels, outChannels: outChannels, window: window, initializer)
             }
@@ -49,20 +52,17 @@ public final class ClassifierModel {
         func regularize() throws {
             if case let .mcDropout(p) = kind { layers.append(try Dropout(p, monteCarlo: true)) }
         }
-        switch architecture {
-        case .mlp:
-            var width = 784
-            for units in hidden {
-                layers += [try dense(width, units), try Activation(.relu)]
-                try regularize()
-                width = units
-            }
-            layers.append(try dense(width, 10))
-        case .conv:
+        var width = 784
+        if architecture == .conv {
             layers = [Reshape(itemShape: [1, 28, 28]), try conv(1, 16), try Activation(.relu), try conv(16, 32), try Activation(.relu), Reshape.flatten]
-            try regularize()
-            layers.append(try dense(32 * 7 * 7, 10))
+            width = 32 * 7 * 7
         }
+        for units in hidden {
+            layers += [try dense(width, units), try Activation(.relu)]
+            try regularize()
+            width = units
+        }
+        layers.append(try dense(width, 10))
         network = Sequential(layers)
     }
 
@@ -80,6 +80,11 @@ public final class ClassifierModel {
         case .mcDropout:
             return try tape.mean(nll)
         }
+    }
+
+    /// The input of the last layer (the penultimate features) for `[N, 784]` images, one pass.
+    public func features(images: Tensor, _ context: ForwardContext) throws -> Tensor {
+        try Sequential(Array(network.layers.dropLast()))(context.tape.constant(images), context).value
     }
 
     /// `samples` sampled passes over `[N, 784]` images (see `BayesianPrediction.classify`).

@@ -6,5 +6,5 @@ struct DeepBayesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deepbayes",
         abstract: "Bayesian deep learning on a pluggable compute backend (cpu, opencl).",
-        subcommands: [DevicesCommand.self, CheckCommand.self])
+        subcommands: [TrainCommand.self, EvaluateCommand.self, SampleCommand.self, PruneCommand.self, DevicesCommand.self, CheckCommand.self])
 }

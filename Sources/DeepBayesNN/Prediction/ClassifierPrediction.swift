@@ -17,6 +17,14 @@ public struct ClassifierPrediction {
     public let expectedEntropy: [Float]
     public let mutualInformation: [Float]
 
+    public init(classes: Int, meanProbabilities: [Float], predictiveEntropy: [Float], expectedEntropy: [Float], mutualInformation: [Float]) {
+        self.classes = classes
+        self.meanProbabilities = meanProbabilities
+        self.predictiveEntropy = predictiveEntropy
+        self.expectedEntropy = expectedEntropy
+        self.mutualInformation = mutualInformation
+    }
+
     /// Number of inputs `N`.
     public var count: Int { predictiveEntropy.count }
 

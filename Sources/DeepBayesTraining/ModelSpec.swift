@@ -1,0 +1,98 @@
+import DeepBayesCore
+import DeepBayesModels
+import DeepBayesNN
+import Foundation
+
+/// The models the CLI trains.
+public enum ModelKind: String, Codable, CaseIterable, Sendable {
+    case bnn, mcdropout, vae, gan
+}
+
+/// The prior of a Bayes-by-Backprop model, as stored in checkpoints.
+public struct PriorSpec: Codable, Equatable, Sendable {
+    /// `mixture` or `gaussian`.
+    public var kind: String
+    /// Mixture weight of the wide component (mixture only).
+    public var pi: Float
+    /// The wide scale (mixture) or the only scale (gaussian).
+    public var sigma1: Float
+    /// The narrow scale (mixture only).
+    public var sigma2: Float
+
+    /// Blundell et al.'s scale mixture: `pi`, `-log s1`, `-log s2` (defaults ½, 0, 6).
+    public static func mixture(pi: Float = 0.5, negativeLogSigma1: Float = 0, negativeLogSigma2: Float = 6) -> PriorSpec {
+        PriorSpec(kind: "mixture", pi: pi, sigma1: exp(-negativeLogSigma1), sigma2: exp(-negativeLogSigma2))
+    }
+
+    /// `N(0, sigma²)`.
+    public static func gaussian(sigma: Float = 1) -> PriorSpec {
+        PriorSpec(kind: "gaussian", pi: 1, sigma1: sigma, sigma2: sigma)
+    }
+
+    /// The layer-level prior; throws for an unknown kind or invalid scales.
+    public func weightPrior() throws -> WeightPrior {
+        switch kind {
+        case "mixture": return .scaleMixture(try ScaleMixturePrior(pi: pi, sigma1: sigma1, sigma2: sigma2))
+        case "gaussian":
+            guard sigma1 > 0, sigma1.isFinite else {
+                throw DeepBayesError.invalidArgument(operation: "prior", reason: "gaussian sigma \(sigma1) must be positive")
+            }
+            return .gaussian(sigma: sigma1)
+        default: throw DeepBayesError.invalidArgument(operation: "prior", reason: "unknown prior '\(kind)' (mixture or gaussian)")
+        }
+    }
+}
+
+/// Everything needed to rebuild a model: saved in every checkpoint, so `evaluate`, `sample` and
+/// `prune` need no flags.
+public struct ModelSpec: Codable, Equatable, Sendable {
+    public var kind: ModelKind
+    /// `mlp` or `conv` for classifiers, `mlp` or `dcgan` for GANs, `mlp` for the VAE.
+    public var architecture: String
+    /// Hidden layer widths (classifiers: each dense hidden layer; VAE: the one hidden layer).
+    public var hidden: [Int]
+    /// Latent size (VAE).
+    public var latent: Int
+    /// Prior (bnn).
+    public var prior: PriorSpec
+    /// `reparameterization`, `local` or `flipout` (bnn).
+    public var estimator: String
+    /// Initial ρ of every posterior scale (bnn).
+    public var rhoInitial: Float
+    /// Dropout probability (mcdropout).
+    public var dropout: Float
+    /// The seed of the initial values and of every random stream of training.
+    public var seed: UInt64
+
+    /// The defaults of each model kind (the sizes the README and issues name).
+    public static func defaults(for kind: ModelKind) -> ModelSpec {
+        ModelSpec(kind: kind, architecture: "mlp", hidden: kind == .vae ? [400] : [400, 400], latent: 20,
+                  prior: .mixture(), estimator: "local", rhoInitial: -5, dropout: 0.5, seed: 1)
+    }
+
+    /// The layer-level estimator; throws for an unknown name.
+    public func bayesianEstimator() throws -> BayesianEstimator {
+        switch estimator {
+        case "reparameterization": return .reparameterization
+        case "local": return .localReparameterization
+        case "flipout": return .flipout
+        default: throw DeepBayesError.invalidArgument(operation: "estimator", reason: "unknown estimator '\(estimator)' (reparameterization, local, flipout)")
+        }
+    }
+
+    /// The spec as compact JSON (checkpoint metadata).
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// Parses `json()`'s output; `path` names the checkpoint in errors.
+    public static func parse(_ json: String, path: String) throws -> ModelSpec {
+        do {
+            return try JSONDecoder().decode(ModelSpec.self, from: Data(json.utf8))
+        } catch {
+            throw DeepBayesError.invalidFile(path: path, reason: "the model description in the metadata is not valid: \(error)")
+        }
+    }
+}

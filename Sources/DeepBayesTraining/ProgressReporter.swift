@@ -1,0 +1,32 @@
+import Foundation
+
+/// Training progress on standard error: one line rewritten in place (batch, loss, items/s,
+/// ETA) when standard error is a terminal, otherwise a plain line per epoch.
+public final class ProgressReporter {
+    private let interactive: Bool
+    private var lastDraw = Date.distantPast
+
+    public init(interactive: Bool = isatty(STDERR_FILENO) == 1) {
+        self.interactive = interactive
+    }
+
+    /// Called after every batch; redraws at most ten times a second.
+    public func batch(epoch: Int, epochs: Int, index: Int, batches: Int, loss: Float, itemsPerSecond: Double, secondsLeft: Double) {
+        guard interactive, Date().timeIntervalSince(lastDraw) > 0.1 || index == batches else { return }
+        lastDraw = Date()
+        let line = String(format: "\r\u{1B}[Kepoch %d/%d  batch %d/%d  loss %.4f  %.0f items/s  ETA %@",
+                          epoch, epochs, index, batches, loss, itemsPerSecond, Self.duration(secondsLeft))
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// Called after every epoch with its summary.
+    public func epoch(_ summary: String) {
+        FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + summary + "\n").utf8))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        let s = Int(seconds.rounded())
+        return s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+    }
+}

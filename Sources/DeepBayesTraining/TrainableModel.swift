@@ -1,0 +1,44 @@
+import DeepBayesCore
+import DeepBayesModels
+import DeepBayesNN
+
+/// A model built from a `ModelSpec` on a backend.
+public enum TrainableModel {
+    case classifier(ClassifierModel)
+    case vae(VAEModel)
+    case gan(GANModel)
+
+    /// Builds the model `spec` describes, with initial values from `spec.seed`.
+    public init(_ spec: ModelSpec, on backend: any Backend) throws {
+        let initializer = ParameterInitializer(backend: backend, seed: spec.seed)
+        switch spec.kind {
+        case .bnn, .mcdropout:
+            guard let architecture = ClassifierArchitecture(rawValue: spec.architecture) else {
+                throw DeepBayesError.invalidArgument(operation: spec.kind.rawValue, reason: "unknown architecture '\(spec.architecture)' (mlp or conv)")
+            }
+            let kind: ClassifierModel.Kind = spec.kind == .bnn
+                ? .bayesian(prior: try spec.prior.weightPrior(), estimator: try spec.bayesianEstimator())
+                : .mcDropout(p: spec.dropout)
+            self = .classifier(try ClassifierModel(architecture: architecture, hidden: spec.hidden, kind: kind, rhoInitial: spec.rhoInitial, initializer))
+        case .vae:
+            guard spec.architecture == "mlp", spec.hidden.count == 1 else {
+                throw DeepBayesError.invalidArgument(operation: "vae", reason: "the VAE is an mlp with one hidden layer, got \(spec.architecture) \(spec.hidden)")
+            }
+            self = .vae(try VAEModel(hidden: spec.hidden[0], latent: spec.latent, initializer))
+        case .gan:
+            guard let architecture = GANArchitecture(rawValue: spec.architecture) else {
+                throw DeepBayesError.invalidArgument(operation: "gan", reason: "unknown architecture '\(spec.architecture)' (mlp or dcgan)")
+            }
+            self = .gan(try GANModel(architecture: architecture, initializer))
+        }
+    }
+
+    /// Every parameter and buffer by its checkpoint name.
+    public var namedParameters: [NamedParameter] {
+        switch self {
+        case let .classifier(model): return model.network.namedParameters
+        case let .vae(model): return model.namedParameters
+        case let .gan(model): return model.namedParameters
+        }
+    }
+}

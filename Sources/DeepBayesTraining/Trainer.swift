@@ -1,0 +1,196 @@
+import DeepBayesCore
+import DeepBayesData
+import DeepBayesModels
+import DeepBayesNN
+import Foundation
+
+/// How long and how a model trains, and where its files go.
+public struct TrainingOptions: Sendable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    /// Use only the first N training images (nil: all 60,000).
+    public var trainLimit: Int?
+    /// Evaluate on only the first N test images (nil: all 10,000).
+    public var testLimit: Int?
+    /// Sampled passes per test prediction of the classifiers.
+    public var evaluationSamples: Int
+    public var output: URL
+    public var data: DataSource
+
+    public init(epochs: Int, batchSize: Int, learningRate: Float, trainLimit: Int?, testLimit: Int?, evaluationSamples: Int,
+                output: URL, data: DataSource) throws {
+        for (name, value) in [("epochs", epochs), ("batch size", batchSize), ("samples", evaluationSamples),
+                              ("train limit", trainLimit ?? 1), ("test limit", testLimit ?? 1)] where value < 1 {
+            throw DeepBayesError.invalidArgument(operation: "train", reason: "\(name) must be at least 1, got \(value)")
+        }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw DeepBayesError.invalidArgument(operation: "train", reason: "learning rate \(learningRate) must be positive")
+        }
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.trainLimit = trainLimit
+        self.testLimit = testLimit
+        self.evaluationSamples = evaluationSamples
+        self.output = output
+        self.data = data
+    }
+}
+
+/// Trains one model on MNIST and writes `metrics.jsonl`, `model.safetensors` (after every
+/// epoch, atomically) and, for generative models, `samples.png` (and `manifold.png` for a VAE
+/// with a 2-D latent space) into the output directory.
+public final class Trainer {
+    public let spec: ModelSpec
+    public let options: TrainingOptions
+    public let backend: any Backend
+    let progress: ProgressReporter
+
+    public init(spec: ModelSpec, options: TrainingOptions, backend: any Backend, progress: ProgressReporter = ProgressReporter()) {
+        self.spec = spec
+        self.options = options
+        self.backend = backend
+        self.progress = progress
+    }
+
+    /// One optimizer step on a minibatch; returns the losses to log (the first is `train_loss`).
+    typealias Step = (_ images: Tensor, _ labels: Tensor, _ pass: UInt64, _ batches: Int) throws -> [(String, Float)]
+
+    /// Runs the whole training; returns the last epoch's metrics.
+    @discardableResult
+    public func run() throws -> [(String, Double)] {
+        let train = try options.trainLimit.map { try options.data.mnist(.train).prefix($0) } ?? options.data.mnist(.train)
+        let fullTest = try options.data.mnist(.test)
+        let test = options.testLimit.map { fullTest.prefix($0) } ?? fullTest
+        try createOutputDirectory()
+        let model = try TrainableModel(spec, on: backend)
+        let step = try makeStep(model)
+        let evaluate = try makeEvaluation(model, test: test)
+        let log = MetricsLog(url: options.output.appendingPathComponent("metrics.jsonl"))
+        var last: [(String, Double)] = []
+        for epoch in 1...options.epochs {
+            let start = Date()
+            let batches = try Batches(train, batchSize: options.batchSize, shuffleSeed: spec.seed, epoch: epoch - 1)
+            var totals: [(String, Double)] = []
+            for (index, batch) in batches.enumerated() {
+                let images = try backend.tensor(batch.images, shape: batch.imageShape)
+                let labels = try backend.tensor(batch.labels, shape: batch.labelShape)
+                let pass = UInt64(epoch - 1) * UInt64(batches.count) + UInt64(index)
+                let losses = try step(images, labels, pass, batches.count)
+                guard losses[0].1.isFinite else {
+                    throw DeepBayesError.invalidArgument(operation: "train", reason: "the loss became \(losses[0].1) at epoch \(epoch), batch \(index + 1): lower --lr")
+                }
+                totals = totals.isEmpty ? losses.map { ($0.0, Double($0.1) * Double(batch.count)) }
+                    : zip(totals, losses).map { ($0.0, $0.1 + Double($1.1) * Double(batch.count)) }
+                let seconds = Date().timeIntervalSince(start), done = Double(index + 1)
+                progress.batch(epoch: epoch, epochs: options.epochs, index: index + 1, batches: batches.count, loss: losses[0].1,
+                               itemsPerSecond: Double(batch.count) * done / seconds,
+                               secondsLeft: seconds / done * Double(batches.count - index - 1))
+            }
+            let trainSeconds = Date().timeIntervalSince(start)
+            let averages = totals.map { ($0.0, $0.1 / Double(train.count)) }
+            last = try evaluate()
+            let record: [(String, Any)] = [("epoch", epoch), ("seconds", trainSeconds)] + averages.map { ($0.0, $0.1 as Any) } + last.map { ($0.0, $0.1 as Any) }
+            try log.append(record)
+            try Checkpoint.save(model, spec: spec, record: trainingRecord(epoch: epoch), to: options.output.appendingPathComponent("model.safetensors"))
+            progress.epoch(summary(epoch: epoch, seconds: trainSeconds, averages + last))
+        }
+        try writePictures(model)
+        return last
+    }
+
+    private func createOutputDirectory() throws {
+        do {
+            try FileManager.default.createDirectory(at: options.output, withIntermediateDirectories: true)
+        } catch {
+            throw DeepBayesError.invalidFile(path: options.output.path, reason: "cannot create the output directory: \(error.localizedDescription)")
+        }
+    }
+
+    private func makeStep(_ model: TrainableModel) throws -> Step {
+        let backend = self.backend, seed = spec.seed
+        switch model {
+        case let .classifier(classifier):
+            let optimizer = Adam(AdamConfiguration(learningRate: options.learningRate))
+            let parameters = classifier.network.trainableParameters
+            return { images, labels, pass, batches in
+                let tape = Tape(backend: backend)
+                let loss = try classifier.loss(images: images, labels: labels, numberOfBatches: batches,
+                                               ForwardContext(tape: tape, mode: .training, seed: seed, pass: pass))
+                try tape.backward(from: loss)
+                try optimizer.step(parameters)
+                return [("train_loss", try loss.value.scalar())]
+            }
+        case let .vae(vae):
+            let optimizer = Adam(AdamConfiguration(learningRate: options.learningRate))
+            let parameters = vae.namedParameters.map(\.parameter)
+            return { images, _, pass, _ in
+                let tape = Tape(backend: backend)
+                let loss = try vae.loss(images: images, ForwardContext(tape: tape, mode: .training, seed: seed, pass: pass))
+                try tape.backward(from: loss)
+                try optimizer.step(parameters)
+                return [("train_loss", try loss.value.scalar())]
+            }
+        case let .gan(gan):
+            let configuration = AdamConfiguration(learningRate: options.learningRate, beta1: 0.5)
+            let discriminatorOptimizer = Adam(configuration), generatorOptimizer = Adam(configuration)
+            let discriminatorParameters = gan.discriminator.trainableParameters, generatorParameters = gan.generator.trainableParameters
+            return { images, _, pass, _ in
+                let real = try backend.scaled(images, by: 2, plus: -1)
+                let discriminatorTape = Tape(backend: backend)
+                let discriminatorLoss = try gan.discriminatorLoss(real: real, ForwardContext(tape: discriminatorTape, mode: .training, seed: seed, pass: 2 * pass))
+                try discriminatorTape.backward(from: discriminatorLoss)
+                try discriminatorOptimizer.step(discriminatorParameters)
+                let generatorTape = Tape(backend: backend)
+                let generatorLoss = try gan.generatorLoss(batch: images.shape[0], ForwardContext(tape: generatorTape, mode: .training, seed: seed, pass: 2 * pass + 1))
+                try generatorTape.backward(from: generatorLoss)
+                for parameter in gan.discriminator.parameters { parameter.gradient = nil }
+                try generatorOptimizer.step(generatorParameters)
+                return [("train_loss", try discriminatorLoss.value.scalar()), ("generator_loss", try generatorLoss.value.scalar())]
+            }
+        }
+    }
+
+    private func makeEvaluation(_ model: TrainableModel, test: Dataset) throws -> () throws -> [(String, Double)] {
+        let backend = self.backend, seed = spec.seed, samples = options.evaluationSamples
+        switch model {
+        case let .classifier(classifier):
+            let fashion = try options.data.fashionTest()
+            let ood = options.testLimit.map { fashion.prefix($0) } ?? fashion
+            return { try Evaluation.classifier(classifier, test: test, outOfDistribution: ood, samples: samples, seed: seed, on: backend) }
+        case let .vae(vae):
+            return { try Evaluation.vae(vae, test: test, seed: seed, on: backend) }
+        case let .gan(gan):
+            let scorer = try Self.loadScorer(options.data, on: backend)
+            return { try Evaluation.gan(gan, scorer: scorer, test: test, count: test.count, seed: seed, on: backend) }
+        }
+    }
+
+    /// The classifier that scores GAN samples, shipped in `Data/scorer`.
+    public static func loadScorer(_ data: DataSource, on backend: any Backend) throws -> ClassifierModel {
+        let url = try data.scorerCheckpoint()
+        guard case let .classifier(scorer) = try Checkpoint.load(from: url, on: backend).model else {
+            throw DeepBayesError.invalidFile(path: url.path, reason: "the scorer must be a classifier checkpoint")
+        }
+        return scorer
+    }
+
+    private func writePictures(_ model: TrainableModel) throws {
+        if case .classifier = model { return }
+        let samples = try Sampling.images(model, count: 64, seed: spec.seed, on: backend)
+        try Sampling.writeGrid(samples, count: 64, columns: 8, to: options.output.appendingPathComponent("samples.png"))
+        if case let .vae(vae) = model, vae.latent == 2 {
+            try Sampling.writeGrid(Sampling.manifold(vae, on: backend), count: 400, columns: 20, to: options.output.appendingPathComponent("manifold.png"))
+        }
+    }
+
+    private func trainingRecord(epoch: Int) -> [String: String] {
+        ["deepbayes.epochs": String(epoch), "deepbayes.batch_size": String(options.batchSize),
+         "deepbayes.learning_rate": String(options.learningRate), "deepbayes.device": backend.name]
+    }
+
+    private func summary(epoch: Int, seconds: Double, _ fields: [(String, Double)]) -> String {
+        "epoch \(epoch)/\(options.epochs)  \(String(format: "%.1f", seconds)) s  " + fields.map { "\($0.0) \(String(format: "%.4f", $0.1))" }.joined(separator: "  ")
+    }
+}

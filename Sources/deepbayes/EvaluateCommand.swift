@@ -1,0 +1,54 @@
+import ArgumentParser
+import DeepBayesBackends
+import DeepBayesTraining
+import Foundation
+
+/// `deepbayes evaluate --checkpoint FILE`: prints the model's test metrics as one JSON object.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Evaluate a checkpoint on the MNIST test set and print one JSON object.")
+
+    @Option(help: "A model.safetensors written by `deepbayes train` or `deepbayes prune`.")
+    var checkpoint: String
+
+    @OptionGroup var deviceOption: DeviceOption
+
+    @Option(help: "Sampled passes per prediction (bnn, mcdropout).")
+    var samples = 50
+
+    @Option(help: "A directory laid out like the repository's Data/; default: the shipped data.")
+    var data: String?
+
+    @Option(help: "Evaluate on the first N test images only.")
+    var testLimit: Int?
+
+    @Option(help: "Seed of the evaluation's sampled noise.")
+    var seed: UInt64 = 7
+
+    func run() throws {
+        let backend = try deviceOption.makeBackend()
+        try reportingErrors {
+            guard samples >= 1, testLimit ?? 1 >= 1 else {
+                throw DeepBayesError.invalidArgument(operation: "evaluate", reason: "--samples and --test-limit must be at least 1")
+            }
+            let source = DataSource(root: data.map { URL(fileURLWithPath: $0) })
+            let (spec, model, _) = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint), on: backend)
+            let fullTest = try source.mnist(.test)
+            let test = testLimit.map { fullTest.prefix($0) } ?? fullTest
+            let metrics: [(String, Double)]
+            switch model {
+            case let .classifier(classifier):
+                let fashion = try source.fashionTest()
+                metrics = try Evaluation.classifier(classifier, test: test, outOfDistribution: testLimit.map { fashion.prefix($0) } ?? fashion,
+                                                    samples: samples, seed: seed, on: backend)
+            case let .vae(vae):
+                metrics = try Evaluation.vae(vae, test: test, seed: seed, on: backend)
+            case let .gan(gan):
+                let scorer = try Trainer.loadScorer(source, on: backend)
+                metrics = try Evaluation.gan(gan, scorer: scorer, test: test, count: testLimit ?? 10_000, seed: seed, on: backend)
+            }
+            print(try MetricsLog.jsonObject([("model", spec.kind.rawValue), ("device", backend.name)] + metrics.map { ($0.0, $0.1 as Any) }))
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import DeepBayesBackends
+import DeepBayesModels
+import DeepBayesTraining
+import Foundation
+
+/// `deepbayes prune --checkpoint FILE --fraction F --out FILE`: removes the fraction of a
+/// Bayes-by-Backprop model's weights with the lowest signal-to-noise ratio |mu|/sigma.
+struct PruneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "Remove the given fraction of a bnn checkpoint's weights by signal-to-noise ratio.")
+
+    @Option(help: "A bnn model.safetensors.")
+    var checkpoint: String
+
+    @Option(help: "Fraction of the weights to remove, in [0, 1].")
+    var fraction: Double
+
+    @Option(help: "The pruned checkpoint to write.")
+    var out: String
+
+    func run() throws {
+        try reportingErrors {
+            let backend = try standardRegistry.makeBackend("cpu")
+            let (spec, model, metadata) = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint), on: backend)
+            guard spec.kind == .bnn, case let .classifier(classifier) = model else {
+                throw DeepBayesError.invalidArgument(operation: "prune", reason: "only bnn checkpoints have weight posteriors to prune, this is a \(spec.kind.rawValue)")
+            }
+            let pruned = try SignalToNoisePruning.prune(classifier.network, fraction: fraction)
+            var record = metadata.filter { $0.key != Checkpoint.kindKey && $0.key != Checkpoint.specKey }
+            record["deepbayes.pruned_fraction"] = String(fraction)
+            try Checkpoint.save(model, spec: spec, record: record, to: URL(fileURLWithPath: out))
+            FileHandle.standardError.write(Data("pruned \(pruned) weights; wrote \(out)\n".utf8))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import DeepBayesBackends
+import DeepBayesTraining
+import Foundation
+
+extension ModelKind: ExpressibleByArgument {}
+
+/// `deepbayes train bnn|mcdropout|vae|gan`: trains a model on MNIST and writes
+/// `metrics.jsonl`, `model.safetensors` and, for generative models, `samples.png`.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model on MNIST: bnn (Bayes by Backprop), mcdropout, vae or gan.")
+
+    @Argument(help: "The model: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: ModelKind
+
+    @OptionGroup var deviceOption: DeviceOption
+
+    @Option(help: "Passes over the training set.")
+    var epochs = 10
+
+    @Option(help: "Images per minibatch.")
+    var batchSize = 128
+
+    @Option(help: "Adam's learning rate (default 0.001; 0.0002 for gan).")
+    var lr: Float?
+
+    @Option(help: "Seed of the initial weights, the shuffling and every sampled noise.")
+    var seed: UInt64 = 1
+
+    @Option(help: "A directory laid out like the repository's Data/ (mnist/, fashion-mnist/, scorer/); default: the shipped data.")
+    var data: String?
+
+    @Option(help: "Output directory (default runs/<model>).")
+    var out: String?
+
+    @Option(help: "Train on the first N training images only.")
+    var trainLimit: Int?
+
+    @Option(help: "Evaluate on the first N test images only.")
+    var testLimit: Int?
+
+    @Option(help: "Sampled passes per test prediction (bnn, mcdropout).")
+    var samples = 10
+
+    @Option(help: "Architecture: mlp or conv (bnn, mcdropout); mlp or dcgan (gan).")
+    var arch = "mlp"
+
+    @Option(parsing: .upToNextOption, help: "Hidden layer widths (default 400 400 for classifiers, 400 for the vae).")
+    var hidden: [Int] = []
+
+    @Option(help: "Latent dimensions of the vae.")
+    var latent = 20
+
+    @Option(help: "Prior of bnn: mixture or gaussian.")
+    var prior = "mixture"
+
+    @Option(help: "Scale mixture: weight pi of the wide component.")
+    var pi: Float = 0.5
+
+    @Option(help: "Scale mixture: -log sigma1 of the wide component.")
+    var negLogSigma1: Float = 0
+
+    @Option(help: "Scale mixture: -log sigma2 of the narrow component.")
+    var negLogSigma2: Float = 6
+
+    @Option(help: "Gaussian prior: its sigma.")
+    var priorSigma: Float = 1
+
+    @Option(help: "bnn estimator: local (local reparameterization), reparameterization or flipout.")
+    var estimator = "local"
+
+    @Option(help: "Initial rho of every posterior scale, sigma = softplus(rho).")
+    var rhoInit: Float = -5
+
+    @Option(help: "Dropout probability of mcdropout.")
+    var dropout: Float = 0.5
+
+    func run() throws {
+        let backend = try deviceOption.makeBackend()
+        try reportingErrors {
+            var spec = ModelSpec.defaults(for: model)
+            spec.architecture = arch
+            if !hidden.isEmpty { spec.hidden = hidden }
+            spec.latent = latent
+            switch prior {
+            case "mixture": spec.prior = .mixture(pi: pi, negativeLogSigma1: negLogSigma1, negativeLogSigma2: negLogSigma2)
+            case "gaussian": spec.prior = .gaussian(sigma: priorSigma)
+            default: throw DeepBayesError.invalidArgument(operation: "train", reason: "unknown --prior '\(prior)' (mixture or gaussian)")
+            }
+            spec.estimator = estimator
+            spec.rhoInitial = rhoInit
+            spec.dropout = dropout
+            spec.seed = seed
+            let options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? (model == .gan ? 2e-4 : 1e-3),
+                                              trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
+                                              output: URL(fileURLWithPath: out ?? "runs/\(model.rawValue)"),
+                                              data: DataSource(root: data.map { URL(fileURLWithPath: $0) }))
+            try Trainer(spec: spec, options: options, backend: backend).run()
+            FileHandle.standardError.write(Data("wrote \(options.output.path)/\n".utf8))
+        }
+    }
+}
