@@ -13,10 +13,10 @@ public final class VAEModel {
 
     public init(hidden: Int = 400, latent: Int = 20, _ initializer: ParameterInitializer) throws {
         self.latent = latent
-        encoder = Sequential([try Dense(inputs: 784, outputs: hidden, initializer), try Activation(.relu)])
+        encoder = Sequential([try Dense(inputs: 784, outputs: hidden, initialization: .lecunUniform, initializer), try Activation(.relu)])
         meanHead = try Dense(inputs: hidden, outputs: latent, initialization: .lecunUniform, initializer)
         logVarianceHead = try Dense(inputs: hidden, outputs: latent, initialization: .lecunUniform, initializer)
-        decoder = Sequential([try Dense(inputs: latent, outputs: hidden, initializer), try Activation(.relu),
+        decoder = Sequential([try Dense(inputs: latent, outputs: hidden, initialization: .lecunUniform, initializer), try Activation(.relu),
                               try Dense(inputs: hidden, outputs: 784, initialization: .lecunUniform, initializer)])
     }
 

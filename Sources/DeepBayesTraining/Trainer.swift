@@ -15,6 +15,8 @@ public struct TrainingOptions: Sendable {
     public var testLimit: Int?
     /// Sampled passes per test prediction of the classifiers.
     public var evaluationSamples: Int
+    /// The learning rate of epoch `e` (from 1) is `learningRate · learningRateDecay^(e-1)`.
+    public var learningRateDecay: Float = 1
     public var output: URL
     public var data: DataSource
 
@@ -57,6 +59,9 @@ public final class Trainer {
     /// One optimizer step on a minibatch; returns the losses to log (the first is `train_loss`).
     typealias Step = (_ images: Tensor, _ labels: Tensor, _ pass: UInt64, _ batches: Int) throws -> [(String, Float)]
 
+    /// The optimizers of the run, whose learning rate the epoch schedule sets.
+    private var optimizers: [Adam] = []
+
     /// Runs the whole training; returns the last epoch's metrics.
     @discardableResult
     public func run() throws -> [(String, Double)] {
@@ -70,6 +75,8 @@ public final class Trainer {
         let log = MetricsLog(url: options.output.appendingPathComponent("metrics.jsonl"))
         var last: [(String, Double)] = []
         for epoch in 1...options.epochs {
+            let rate = options.learningRate * pow(options.learningRateDecay, Float(epoch - 1))
+            for optimizer in optimizers { optimizer.configuration.learningRate = rate }
             let start = Date()
             let batches = try Batches(train, batchSize: options.batchSize, shuffleSeed: spec.seed, epoch: epoch - 1)
             var totals: [(String, Double)] = []
@@ -113,6 +120,7 @@ public final class Trainer {
         switch model {
         case let .classifier(classifier):
             let optimizer = Adam(AdamConfiguration(learningRate: options.learningRate))
+            optimizers = [optimizer]
             let parameters = classifier.network.trainableParameters
             return { images, labels, pass, batches in
                 let tape = Tape(backend: backend)
@@ -124,6 +132,7 @@ public final class Trainer {
             }
         case let .vae(vae):
             let optimizer = Adam(AdamConfiguration(learningRate: options.learningRate))
+            optimizers = [optimizer]
             let parameters = vae.namedParameters.map(\.parameter)
             return { images, _, pass, _ in
                 let tape = Tape(backend: backend)
@@ -135,6 +144,7 @@ public final class Trainer {
         case let .gan(gan):
             let configuration = AdamConfiguration(learningRate: options.learningRate, beta1: 0.5)
             let discriminatorOptimizer = Adam(configuration), generatorOptimizer = Adam(configuration)
+            optimizers = [discriminatorOptimizer, generatorOptimizer]
             let discriminatorParameters = gan.discriminator.trainableParameters, generatorParameters = gan.generator.trainableParameters
             return { images, _, pass, _ in
                 let real = try backend.scaled(images, by: 2, plus: -1)
@@ -187,7 +197,8 @@ public final class Trainer {
 
     private func trainingRecord(epoch: Int) -> [String: String] {
         ["deepbayes.epochs": String(epoch), "deepbayes.batch_size": String(options.batchSize),
-         "deepbayes.learning_rate": String(options.learningRate), "deepbayes.device": backend.name]
+         "deepbayes.learning_rate": String(options.learningRate), "deepbayes.learning_rate_decay": String(options.learningRateDecay),
+         "deepbayes.device": backend.name]
     }
 
     private func summary(epoch: Int, seconds: Double, _ fields: [(String, Double)]) -> String {

@@ -26,6 +26,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Adam's learning rate (default 0.001; 0.0002 for gan).")
     var lr: Float?
 
+    @Option(help: "Multiply the learning rate by this after every epoch.")
+    var lrDecay: Float = 1
+
     @Option(help: "Seed of the initial weights, the shuffling and every sampled noise.")
     var seed: UInt64 = 1
 
@@ -93,10 +96,14 @@ struct TrainCommand: ParsableCommand {
             spec.rhoInitial = rhoInit
             spec.dropout = dropout
             spec.seed = seed
-            let options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? (model == .gan ? 2e-4 : 1e-3),
+            guard lrDecay > 0, lrDecay <= 1 else {
+                throw DeepBayesError.invalidArgument(operation: "train", reason: "--lr-decay \(lrDecay) must lie in (0, 1]")
+            }
+            var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? (model == .gan ? 2e-4 : 1e-3),
                                               trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
                                               output: URL(fileURLWithPath: out ?? "runs/\(model.rawValue)"),
                                               data: DataSource(root: data.map { URL(fileURLWithPath: $0) }))
+            options.learningRateDecay = lrDecay
             try Trainer(spec: spec, options: options, backend: backend).run()
             FileHandle.standardError.write(Data("wrote \(options.output.path)/\n".utf8))
         }
