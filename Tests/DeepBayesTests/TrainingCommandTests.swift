@@ -93,6 +93,10 @@ import Testing
             #expect(lines.count == 1 && result.error.hasPrefix("error: ") && result.error.contains(mentioning), "\(arguments): \(result.error)")
             #expect(!result.error.contains("Fatal error") && !result.error.contains("Stack dump"))
         }
+        let bogus = try CommandLineTests.run(["train", "vae", "--device", "bogus", "--out", directory.appendingPathComponent("run").path])
+        #expect(bogus.status == 1 && bogus.error.hasPrefix("error: unknown device 'bogus'; available: cpu"), "\(bogus.error)")
+        #expect(!bogus.error.contains("Fatal error"))
+
         let missing = directory.appendingPathComponent("missing.safetensors").path
         try expectOneLineError(["evaluate", "--checkpoint", missing], mentioning: missing)
 
