@@ -72,6 +72,8 @@ let package = Package(
             name: "deepbayes-bench",
             dependencies: [
                 "DeepBayesBackends",
+                "DeepBayesData",
+                "DeepBayesTraining",
                 "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

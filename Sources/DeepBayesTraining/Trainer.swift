@@ -56,12 +56,6 @@ public final class Trainer {
         self.progress = progress
     }
 
-    /// One optimizer step on a minibatch; returns the losses to log (the first is `train_loss`).
-    typealias Step = (_ images: Tensor, _ labels: Tensor, _ pass: UInt64, _ batches: Int) throws -> [(String, Float)]
-
-    /// The optimizers of the run, whose learning rate the epoch schedule sets.
-    private var optimizers: [Adam] = []
-
     /// Runs the whole training; returns the last epoch's metrics.
     @discardableResult
     public func run() throws -> [(String, Double)] {
@@ -70,13 +64,13 @@ public final class Trainer {
         let test = options.testLimit.map { fullTest.prefix($0) } ?? fullTest
         try createOutputDirectory()
         let model = try TrainableModel(spec, on: backend)
-        let step = try makeStep(model)
+        let step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, on: backend)
         let evaluate = try makeEvaluation(model, test: test)
         let log = MetricsLog(url: options.output.appendingPathComponent("metrics.jsonl"))
         var last: [(String, Double)] = []
         for epoch in 1...options.epochs {
             let rate = options.learningRate * pow(options.learningRateDecay, Float(epoch - 1))
-            for optimizer in optimizers { optimizer.configuration.learningRate = rate }
+            for optimizer in step.optimizers { optimizer.configuration.learningRate = rate }
             let start = Date()
             let batches = try Batches(train, batchSize: options.batchSize, shuffleSeed: spec.seed, epoch: epoch - 1)
             var totals: [(String, Double)] = []
@@ -84,7 +78,7 @@ public final class Trainer {
                 let images = try backend.tensor(batch.images, shape: batch.imageShape)
                 let labels = try backend.tensor(batch.labels, shape: batch.labelShape)
                 let pass = UInt64(epoch - 1) * UInt64(batches.count) + UInt64(index)
-                let losses = try step(images, labels, pass, batches.count)
+                let losses = try step(images: images, labels: labels, pass: pass, batches: batches.count)
                 guard losses[0].1.isFinite else {
                     throw DeepBayesError.invalidArgument(operation: "train", reason: "the loss became \(losses[0].1) at epoch \(epoch), batch \(index + 1): lower --lr")
                 }
@@ -112,53 +106,6 @@ public final class Trainer {
             try FileManager.default.createDirectory(at: options.output, withIntermediateDirectories: true)
         } catch {
             throw DeepBayesError.invalidFile(path: options.output.path, reason: "cannot create the output directory: \(error.localizedDescription)")
-        }
-    }
-
-    private func makeStep(_ model: TrainableModel) throws -> Step {
-        let backend = self.backend, seed = spec.seed
-        switch model {
-        case let .classifier(classifier):
-            let optimizer = Adam(AdamConfiguration(learningRate: options.learningRate))
-            optimizers = [optimizer]
-            let parameters = classifier.network.trainableParameters
-            return { images, labels, pass, batches in
-                let tape = Tape(backend: backend)
-                let loss = try classifier.loss(images: images, labels: labels, numberOfBatches: batches,
-                                               ForwardContext(tape: tape, mode: .training, seed: seed, pass: pass))
-                try tape.backward(from: loss)
-                try optimizer.step(parameters)
-                return [("train_loss", try loss.value.scalar())]
-            }
-        case let .vae(vae):
-            let optimizer = Adam(AdamConfiguration(learningRate: options.learningRate))
-            optimizers = [optimizer]
-            let parameters = vae.namedParameters.map(\.parameter)
-            return { images, _, pass, _ in
-                let tape = Tape(backend: backend)
-                let loss = try vae.loss(images: images, ForwardContext(tape: tape, mode: .training, seed: seed, pass: pass))
-                try tape.backward(from: loss)
-                try optimizer.step(parameters)
-                return [("train_loss", try loss.value.scalar())]
-            }
-        case let .gan(gan):
-            let configuration = AdamConfiguration(learningRate: options.learningRate, beta1: 0.5)
-            let discriminatorOptimizer = Adam(configuration), generatorOptimizer = Adam(configuration)
-            optimizers = [discriminatorOptimizer, generatorOptimizer]
-            let discriminatorParameters = gan.discriminator.trainableParameters, generatorParameters = gan.generator.trainableParameters
-            return { images, _, pass, _ in
-                let real = try backend.scaled(images, by: 2, plus: -1)
-                let discriminatorTape = Tape(backend: backend)
-                let discriminatorLoss = try gan.discriminatorLoss(real: real, ForwardContext(tape: discriminatorTape, mode: .training, seed: seed, pass: 2 * pass))
-                try discriminatorTape.backward(from: discriminatorLoss)
-                try discriminatorOptimizer.step(discriminatorParameters)
-                let generatorTape = Tape(backend: backend)
-                let generatorLoss = try gan.generatorLoss(batch: images.shape[0], ForwardContext(tape: generatorTape, mode: .training, seed: seed, pass: 2 * pass + 1))
-                try generatorTape.backward(from: generatorLoss)
-                for parameter in gan.discriminator.parameters { parameter.gradient = nil }
-                try generatorOptimizer.step(generatorParameters)
-                return [("train_loss", try discriminatorLoss.value.scalar()), ("generator_loss", try generatorLoss.value.scalar())]
-            }
         }
     }
 

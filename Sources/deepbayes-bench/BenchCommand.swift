@@ -42,10 +42,11 @@ struct BenchCommand: ParsableCommand {
             }
         }
         var benchmarks = MatmulBenchmarks.all(quick: quick) + ConvBenchmarks.all() + BandwidthBenchmarks.all(quick: quick)
+            + (try TrainingBenchmarks.all(quick: quick))
         if let filter {
             benchmarks = benchmarks.filter { $0.kernel.contains(filter) || $0.shape.contains(filter) }
         }
-        let runner = BenchmarkRunner(runs: runs, host: host)
+        let runner = BenchmarkRunner(runs: runs, host: host, backends: devices)
         let report = Report(json: json)
         var invalid = 0
         for benchmark in benchmarks {

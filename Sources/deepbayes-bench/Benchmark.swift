@@ -6,6 +6,8 @@ enum Work {
     case flops(Double)
     /// Bytes read and written per run (reported as GB/s).
     case bytes(Double)
+    /// Items (images) processed per run (reported as items/s).
+    case items(Double)
 }
 
 /// What the host (CPU) backend's result and speed are compared with; a device backend is
@@ -18,6 +20,10 @@ enum Yardstick {
     /// `memcpy` of half the bytes the kernel moves (one read and one write each: the same
     /// traffic), and a host loop (the validation).
     case copy(expected: () -> [Float])
+    /// The first other backend measured in the run (a whole training step has no host
+    /// library equivalent); with none, the row has no ratio and validation only checks that
+    /// the result is finite.
+    case otherBackend
 }
 
 /// One kernel on one shape: `prepare` uploads the inputs to a backend and returns the call to
@@ -38,7 +44,8 @@ struct Measurement {
     let medianMilliseconds: Double
     let work: Work
     let reference: String
-    /// This kernel's throughput divided by the reference's, measured in the same process.
+    /// This kernel's throughput divided by the reference's, measured in the same process
+    /// (NaN when there is no reference).
     let ratio: Double
     /// Normalized difference from the reference result, `max |a - b| / max(1, max |b|)`.
     let validationError: Double
@@ -47,12 +54,25 @@ struct Measurement {
         switch work {
         case .flops(let flops): return flops / medianMilliseconds / 1e6
         case .bytes(let bytes): return bytes / medianMilliseconds / 1e6
+        case .items(let items): return items / medianMilliseconds * 1e3
         }
     }
 
     var unit: String {
-        if case .flops = work { return "GFLOP/s" }
-        return "GB/s"
+        switch work {
+        case .flops: return "GFLOP/s"
+        case .bytes: return "GB/s"
+        case .items: return "items/s"
+        }
+    }
+
+    /// The JSON key of the throughput.
+    var throughputKey: String {
+        switch work {
+        case .flops: return "gflops"
+        case .bytes: return "gbps"
+        case .items: return "items_per_s"
+        }
     }
 }
 

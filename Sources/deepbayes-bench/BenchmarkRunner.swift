@@ -8,27 +8,24 @@ final class BenchmarkRunner {
 
     let runs: Int
     let host: any Backend
-    /// CPU-backend results and median seconds, by benchmark, for comparing device backends.
-    private var hostResults: [String: ([Float], Double)] = [:]
+    /// Every backend of the run; the first one that is not `host` is the `otherBackend` yardstick.
+    let backends: [any Backend]
+    /// Results and median seconds by benchmark and backend, so that no run is measured twice.
+    private var results: [String: ([Float], Double)] = [:]
 
-    init(runs: Int, host: any Backend) {
+    init(runs: Int, host: any Backend, backends: [any Backend]) {
         self.runs = runs
         self.host = host
+        self.backends = backends
     }
 
     func measure(_ benchmark: Benchmark, on backend: any Backend) throws -> Measurement {
-        let call = try benchmark.prepare(backend)
-        let result = try call().flatMap { try $0.toArray() }
-        let seconds = try Timing.median(runs: runs) {
-            _ = try call()
-            try backend.synchronize()
-        }
+        let (result, seconds) = try run(benchmark, on: backend)
         let (reference, referenceSeconds, referenceResult): (String, Double, [Float])
         if backend === host {
-            (reference, referenceSeconds, referenceResult) = hostYardstick(benchmark)
-            hostResults[key(benchmark)] = (result, seconds)
+            (reference, referenceSeconds, referenceResult) = try hostYardstick(benchmark, result: result)
         } else {
-            let (cpuResult, cpuSeconds) = try hostResults[key(benchmark)] ?? hostRun(benchmark)
+            let (cpuResult, cpuSeconds) = try run(benchmark, on: host)
             (reference, referenceSeconds, referenceResult) = ("cpu backend", cpuSeconds, cpuResult)
         }
         return Measurement(kernel: benchmark.kernel, backend: backend.name, shape: benchmark.shape,
@@ -36,18 +33,24 @@ final class BenchmarkRunner {
                            ratio: referenceSeconds / seconds, validationError: normalizedDifference(result, referenceResult))
     }
 
-    private func key(_ benchmark: Benchmark) -> String { benchmark.kernel + "|" + benchmark.shape }
-
-    private func hostRun(_ benchmark: Benchmark) throws -> ([Float], Double) {
-        let call = try benchmark.prepare(host)
+    /// The first result of `benchmark` on `backend` (the one validated) and its median seconds
+    /// after warm-up, measured once per run of the program.
+    private func run(_ benchmark: Benchmark, on backend: any Backend) throws -> ([Float], Double) {
+        let key = benchmark.kernel + "|" + benchmark.shape + "|" + backend.name
+        if let cached = results[key] { return cached }
+        let call = try benchmark.prepare(backend)
         let result = try call().flatMap { try $0.toArray() }
-        let seconds = try Timing.median(runs: runs) { _ = try call() }
-        hostResults[key(benchmark)] = (result, seconds)
+        let seconds = try Timing.median(runs: runs) {
+            _ = try call()
+            try backend.synchronize()
+        }
+        results[key] = (result, seconds)
         return (result, seconds)
     }
 
-    /// The host backend's yardstick: its name, median seconds and result.
-    private func hostYardstick(_ benchmark: Benchmark) -> (String, Double, [Float]) {
+    /// The host backend's yardstick: its name, median seconds and result (`result` is the host
+    /// backend's own, for yardsticks that have no result of their own to compare).
+    private func hostYardstick(_ benchmark: Benchmark, result: [Float]) throws -> (String, Double, [Float]) {
         switch benchmark.yardstick {
         case let .sgemm(g, a, b):
             let (seconds, product) = References.sgemm(g, a: a, b: b, runs: runs)
@@ -60,6 +63,12 @@ final class BenchmarkRunner {
         case let .copy(expected):
             guard case let .bytes(bytes) = benchmark.work else { preconditionFailure("a copy yardstick needs a byte count") }
             return ("memcpy", References.copySeconds(bytes: Int(bytes) / 2, runs: runs), expected())
+        case .otherBackend:
+            guard let other = backends.first(where: { $0 !== host }) else {
+                return ("none", .nan, result.allSatisfy(\.isFinite) ? result : [.nan])
+            }
+            let (otherResult, otherSeconds) = try run(benchmark, on: other)
+            return (other.name + " backend", otherSeconds, otherResult)
         }
     }
 }

@@ -1,0 +1,68 @@
+import DeepBayesCore
+import DeepBayesNN
+
+/// One optimizer step of a model on one minibatch, exactly as `Trainer` runs it: for
+/// classifiers and the VAE one Adam step on the model's loss; for GANs a discriminator step
+/// then a non-saturating generator step (Adam with β₁ = ½ for both). The benchmark times it.
+public final class TrainingStep {
+    /// The losses of one step, named as `metrics.jsonl` names them; the first is `train_loss`.
+    public typealias Losses = [(name: String, value: Float)]
+
+    /// The optimizers whose learning rate an epoch schedule sets.
+    public let optimizers: [Adam]
+    private let body: (_ images: Tensor, _ labels: Tensor, _ pass: UInt64, _ batches: Int) throws -> Losses
+
+    /// A step for `model` on `backend`; every random stream of step `pass` derives from `seed`.
+    public init(_ model: TrainableModel, learningRate: Float, seed: UInt64, on backend: any Backend) {
+        switch model {
+        case let .classifier(classifier):
+            let optimizer = Adam(AdamConfiguration(learningRate: learningRate))
+            let parameters = classifier.network.trainableParameters
+            optimizers = [optimizer]
+            body = { images, labels, pass, batches in
+                let tape = Tape(backend: backend)
+                let loss = try classifier.loss(images: images, labels: labels, numberOfBatches: batches,
+                                               ForwardContext(tape: tape, mode: .training, seed: seed, pass: pass))
+                try tape.backward(from: loss)
+                try optimizer.step(parameters)
+                return [("train_loss", try loss.value.scalar())]
+            }
+        case let .vae(vae):
+            let optimizer = Adam(AdamConfiguration(learningRate: learningRate))
+            let parameters = vae.namedParameters.map(\.parameter)
+            optimizers = [optimizer]
+            body = { images, _, pass, _ in
+                let tape = Tape(backend: backend)
+                let loss = try vae.loss(images: images, ForwardContext(tape: tape, mode: .training, seed: seed, pass: pass))
+                try tape.backward(from: loss)
+                try optimizer.step(parameters)
+                return [("train_loss", try loss.value.scalar())]
+            }
+        case let .gan(gan):
+            let configuration = AdamConfiguration(learningRate: learningRate, beta1: 0.5)
+            let discriminatorOptimizer = Adam(configuration), generatorOptimizer = Adam(configuration)
+            let discriminatorParameters = gan.discriminator.trainableParameters, generatorParameters = gan.generator.trainableParameters
+            optimizers = [discriminatorOptimizer, generatorOptimizer]
+            body = { images, _, pass, _ in
+                let real = try backend.scaled(images, by: 2, plus: -1)
+                let discriminatorTape = Tape(backend: backend)
+                let discriminatorLoss = try gan.discriminatorLoss(real: real, ForwardContext(tape: discriminatorTape, mode: .training, seed: seed, pass: 2 * pass))
+                try discriminatorTape.backward(from: discriminatorLoss)
+                try discriminatorOptimizer.step(discriminatorParameters)
+                let generatorTape = Tape(backend: backend)
+                let generatorLoss = try gan.generatorLoss(batch: images.shape[0], ForwardContext(tape: generatorTape, mode: .training, seed: seed, pass: 2 * pass + 1))
+                try generatorTape.backward(from: generatorLoss)
+                for parameter in gan.discriminator.parameters { parameter.gradient = nil }
+                try generatorOptimizer.step(generatorParameters)
+                return [("train_loss", try discriminatorLoss.value.scalar()), ("generator_loss", try generatorLoss.value.scalar())]
+            }
+        }
+    }
+
+    /// Runs step number `pass` (from 0 over the whole run) on a minibatch of `[B, 784]` images
+    /// in [0, 1] and `[B]` labels, one of `batches` minibatches per epoch (the KL scaling of
+    /// Bayesian classifiers). Reads only the scalar losses back to the host.
+    public func callAsFunction(images: Tensor, labels: Tensor, pass: UInt64, batches: Int) throws -> Losses {
+        try body(images, labels, pass, batches)
+    }
+}
