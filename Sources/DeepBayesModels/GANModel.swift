@@ -3,11 +3,13 @@ import DeepBayesNN
 
 /// The generator and discriminator layouts of a GAN for 28×28 images.
 public enum GANArchitecture: String, Sendable, CaseIterable {
-    /// Fully connected: G 100 → 256 → 512 → 784 (tanh), D 784 → 512 → 256 → 1, leaky relu.
+    /// Fully connected: G 100 → 256 → 512 → 1024 → 784 (tanh), D 784 → 1024 → 512 → 256 → 1,
+    /// leaky relu, dropout 0.3 after each hidden layer of D.
     case mlp
-    /// DCGAN (Radford et al. 2016): G 100 → 128·7·7 → ConvT 4×4/2 → 64·14·14 → ConvT 4×4/2 → 1·28·28
-    /// (tanh) with batch norm and relu; D conv 4×4/2 to 64·14·14 and 128·7·7 with leaky relu
-    /// and batch norm, then dense → 1. Weights from N(0, 0.02²).
+    /// DCGAN (Radford et al. 2016) in the MNIST layout of InfoGAN (Chen et al. 2016): G 100 → 1024
+    /// → 128·7·7 (dense, batch norm, relu) → ConvT 4×4/2 → 64·14·14 (batch norm, relu) → ConvT
+    /// 4×4/2 → 1·28·28 (tanh); D conv 4×4/2 to 64·14·14 (leaky relu) and 128·7·7 (batch norm,
+    /// leaky relu), dense 1024 (batch norm, leaky relu), then dense → 1. Weights from N(0, 0.02²).
     case dcgan
 }
 
@@ -27,18 +29,22 @@ public final class GANModel {
             generator = Sequential([
                 try Dense(inputs: z, outputs: 256, initializer), try Activation(.leakyRelu),
                 try Dense(inputs: 256, outputs: 512, initializer), try Activation(.leakyRelu),
-                try Dense(inputs: 512, outputs: 784, initialization: .lecunUniform, initializer), try Activation(.tanh),
+                try Dense(inputs: 512, outputs: 1024, initializer), try Activation(.leakyRelu),
+                try Dense(inputs: 1024, outputs: 784, initialization: .lecunUniform, initializer), try Activation(.tanh),
             ])
             discriminator = Sequential([
-                try Dense(inputs: 784, outputs: 512, initializer), try Activation(.leakyRelu),
-                try Dense(inputs: 512, outputs: 256, initializer), try Activation(.leakyRelu),
+                try Dense(inputs: 784, outputs: 1024, initializer), try Activation(.leakyRelu), try Dropout(0.3),
+                try Dense(inputs: 1024, outputs: 512, initializer), try Activation(.leakyRelu), try Dropout(0.3),
+                try Dense(inputs: 512, outputs: 256, initializer), try Activation(.leakyRelu), try Dropout(0.3),
                 try Dense(inputs: 256, outputs: 1, initialization: .lecunUniform, initializer),
             ])
         case .dcgan:
             let normal = WeightInitialization.normal(std: 0.02)
             let up = ConvolutionWindow(size: 4, stride: 2, padding: 1)
             generator = Sequential([
-                try Dense(inputs: z, outputs: 128 * 7 * 7, initialization: normal, initializer),
+                try Dense(inputs: z, outputs: 1024, initialization: normal, initializer),
+                try BatchNorm(features: 1024, initializer), try Activation(.relu),
+                try Dense(inputs: 1024, outputs: 128 * 7 * 7, initialization: normal, initializer),
                 try BatchNorm(features: 128 * 7 * 7, initializer), try Activation(.relu),
                 Reshape(itemShape: [128, 7, 7]),
                 try ConvTranspose2D(inChannels: 128, outChannels: 64, window: up, initialization: normal, initializer),
@@ -51,7 +57,9 @@ public final class GANModel {
                 try Conv2D(inChannels: 1, outChannels: 64, window: up, initialization: normal, initializer), try Activation(.leakyRelu),
                 try Conv2D(inChannels: 64, outChannels: 128, window: up, initialization: normal, initializer),
                 try BatchNorm(features: 128, initializer), try Activation(.leakyRelu),
-                Reshape.flatten, try Dense(inputs: 128 * 7 * 7, outputs: 1, initialization: normal, initializer),
+                Reshape.flatten, try Dense(inputs: 128 * 7 * 7, outputs: 1024, initialization: normal, initializer),
+                try BatchNorm(features: 1024, initializer), try Activation(.leakyRelu),
+                try Dense(inputs: 1024, outputs: 1, initialization: normal, initializer),
             ])
         }
     }
