@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "DeepBayesTests",
             dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesModels", "DeepBayesFiles", "DeepBayesData", "CZlib",
-                           "DeepBayesBackends", "DeepBayesOpenCL", "deepbayes"],
+                           "DeepBayesBackends", "DeepBayesOpenCL", "DeepBayesTraining", "deepbayes"],
             swiftSettings: simdSettings
         ),
     ],
