@@ -6,6 +6,9 @@ import Foundation
 /// The models the CLI trains.
 public enum ModelKind: String, Codable, CaseIterable, Sendable {
     case bnn, mcdropout, vae, gan
+
+    /// Adam's learning rate when none is given: 2e-4 for GANs (Radford et al.), else 1e-3.
+    public var defaultLearningRate: Float { self == .gan ? 2e-4 : 1e-3 }
 }
 
 /// The prior of a Bayes-by-Backprop model, as stored in checkpoints.

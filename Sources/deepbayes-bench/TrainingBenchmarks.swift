@@ -29,7 +29,7 @@ enum TrainingBenchmarks {
             Benchmark(kernel: "train step", shape: "\(label), batch \(batchSize)", work: .items(Double(batchSize)),
                       yardstick: .otherBackend) { backend in
                 let model = try TrainableModel(spec, on: backend)
-                let step = TrainingStep(model, learningRate: spec.kind == .gan ? 2e-4 : 1e-3, seed: spec.seed, on: backend)
+                let step = TrainingStep(model, learningRate: spec.kind.defaultLearningRate, seed: spec.seed, on: backend)
                 let images = try backend.tensor(batch.images, shape: batch.imageShape)
                 let labels = try backend.tensor(batch.labels, shape: batch.labelShape)
                 var pass: UInt64 = 0

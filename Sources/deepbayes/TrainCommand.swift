@@ -99,7 +99,7 @@ struct TrainCommand: ParsableCommand {
             guard lrDecay > 0, lrDecay <= 1 else {
                 throw DeepBayesError.invalidArgument(operation: "train", reason: "--lr-decay \(lrDecay) must lie in (0, 1]")
             }
-            var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? (model == .gan ? 2e-4 : 1e-3),
+            var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? model.defaultLearningRate,
                                               trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
                                               output: URL(fileURLWithPath: out ?? "runs/\(model.rawValue)"),
                                               data: DataSource(root: data.map { URL(fileURLWithPath: $0) }))
