@@ -67,9 +67,9 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     /// The seed of the initial values and of every random stream of training.
     public var seed: UInt64
 
-    /// The defaults of each model kind (the sizes the README and issues name).
-    public static func defaults(for kind: ModelKind) -> ModelSpec {
-        ModelSpec(kind: kind, architecture: "mlp", hidden: kind == .vae ? [400] : [400, 400], latent: 20,
+    /// The defaults of each model kind (the sizes the README and issues name), with `architecture`.
+    public static func defaults(for kind: ModelKind, architecture: String = "mlp") -> ModelSpec {
+        ModelSpec(kind: kind, architecture: architecture, hidden: kind == .vae ? [400] : [400, 400], latent: 20,
                   prior: .mixture(), estimator: "local", rhoInitial: -5, dropout: 0.5, seed: 1)
     }
 

@@ -83,8 +83,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let backend = try deviceOption.makeBackend()
         try reportingErrors {
-            var spec = ModelSpec.defaults(for: model)
-            spec.architecture = arch
+            var spec = ModelSpec.defaults(for: model, architecture: arch)
             if !hidden.isEmpty { spec.hidden = hidden }
             spec.latent = latent
             switch prior {
