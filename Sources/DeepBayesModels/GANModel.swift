@@ -14,24 +14,30 @@ public enum GANArchitecture: String, Sendable, CaseIterable {
 }
 
 /// A generative adversarial network (Goodfellow et al. 2014) on images scaled to [-1, 1], trained
-/// with alternating steps and the non-saturating generator loss `-log D(G(z))`.
+/// with alternating steps and the non-saturating generator loss `-log D(G(z))`. Samples come
+/// from a moving average of the generator's weights.
 public final class GANModel {
     public static let noiseSize = 100
+    /// The weight of the old average in the generator's moving average (a horizon of about
+    /// 1000 steps, two epochs of MNIST at batch 128).
+    public static let averageDecay: Float = 0.999
+    /// Minibatches of 128 codes that `recalibrateAveragedGenerator` runs.
+    public static let recalibrationBatches = 50
     public let architecture: GANArchitecture
+    /// The generator being trained.
     public let generator: Sequential
     public let discriminator: Sequential
+    /// The exponential moving average of the generator's weights (decay `averageDecay`), with
+    /// batch-norm statistics of its own: the generator that samples. Averaging smooths out the
+    /// oscillation of adversarial training (Yazıcı et al. 2019).
+    public let averagedGenerator: Sequential
+    private let average: ExponentialMovingAverage
 
     public init(architecture: GANArchitecture, _ initializer: ParameterInitializer) throws {
         self.architecture = architecture
-        let z = GANModel.noiseSize
+        generator = try GANModel.makeGenerator(architecture, initializer)
         switch architecture {
         case .mlp:
-            generator = Sequential([
-                try Dense(inputs: z, outputs: 256, initializer), try Activation(.leakyRelu),
-                try Dense(inputs: 256, outputs: 512, initializer), try Activation(.leakyRelu),
-                try Dense(inputs: 512, outputs: 1024, initializer), try Activation(.leakyRelu),
-                try Dense(inputs: 1024, outputs: 784, initialization: .lecunUniform, initializer), try Activation(.tanh),
-            ])
             discriminator = Sequential([
                 try Dense(inputs: 784, outputs: 1024, initializer), try Activation(.leakyRelu), try Dropout(0.3),
                 try Dense(inputs: 1024, outputs: 512, initializer), try Activation(.leakyRelu), try Dropout(0.3),
@@ -41,17 +47,6 @@ public final class GANModel {
         case .dcgan:
             let normal = WeightInitialization.normal(std: 0.02)
             let up = ConvolutionWindow(size: 4, stride: 2, padding: 1)
-            generator = Sequential([
-                try Dense(inputs: z, outputs: 1024, initialization: normal, initializer),
-                try BatchNorm(features: 1024, initializer), try Activation(.relu),
-                try Dense(inputs: 1024, outputs: 128 * 7 * 7, initialization: normal, initializer),
-                try BatchNorm(features: 128 * 7 * 7, initializer), try Activation(.relu),
-                Reshape(itemShape: [128, 7, 7]),
-                try ConvTranspose2D(inChannels: 128, outChannels: 64, window: up, initialization: normal, initializer),
-                try BatchNorm(features: 64, initializer), try Activation(.relu),
-                try ConvTranspose2D(inChannels: 64, outChannels: 1, window: up, initialization: normal, initializer),
-                try Activation(.tanh), Reshape.flatten,
-            ])
             discriminator = Sequential([
                 Reshape(itemShape: [1, 28, 28]),
                 try Conv2D(inChannels: 1, outChannels: 64, window: up, initialization: normal, initializer), try Activation(.leakyRelu),
@@ -62,11 +57,61 @@ public final class GANModel {
                 try Dense(inputs: 1024, outputs: 1, initialization: normal, initializer),
             ])
         }
+        averagedGenerator = try GANModel.makeGenerator(architecture, initializer)
+        for (average, source) in zip(averagedGenerator.parameters, generator.parameters) {
+            average.value = try initializer.backend.scaled(source.value, by: 1)
+        }
+        average = try ExponentialMovingAverage(of: generator.trainableParameters, into: averagedGenerator.trainableParameters,
+                                               decay: GANModel.averageDecay)
+    }
+
+    private static func makeGenerator(_ architecture: GANArchitecture, _ initializer: ParameterInitializer) throws -> Sequential {
+        let z = GANModel.noiseSize
+        switch architecture {
+        case .mlp:
+            return Sequential([
+                try Dense(inputs: z, outputs: 256, initializer), try Activation(.leakyRelu),
+                try Dense(inputs: 256, outputs: 512, initializer), try Activation(.leakyRelu),
+                try Dense(inputs: 512, outputs: 1024, initializer), try Activation(.leakyRelu),
+                try Dense(inputs: 1024, outputs: 784, initialization: .lecunUniform, initializer), try Activation(.tanh),
+            ])
+        case .dcgan:
+            let normal = WeightInitialization.normal(std: 0.02)
+            let up = ConvolutionWindow(size: 4, stride: 2, padding: 1)
+            return Sequential([
+                try Dense(inputs: z, outputs: 1024, initialization: normal, initializer),
+                try BatchNorm(features: 1024, initializer), try Activation(.relu),
+                try Dense(inputs: 1024, outputs: 128 * 7 * 7, initialization: normal, initializer),
+                try BatchNorm(features: 128 * 7 * 7, initializer), try Activation(.relu),
+                Reshape(itemShape: [128, 7, 7]),
+                try ConvTranspose2D(inChannels: 128, outChannels: 64, window: up, initialization: normal, initializer),
+                try BatchNorm(features: 64, initializer), try Activation(.relu),
+                try ConvTranspose2D(inChannels: 64, outChannels: 1, window: up, initialization: normal, initializer),
+                try Activation(.tanh), Reshape.flatten,
+            ])
+        }
     }
 
     /// Every parameter under a stable name (`generator.0.weight`, `discriminator.1.filter`, …).
     public var namedParameters: [NamedParameter] {
         generator.namedParameters.map { $0.prefixed("generator") } + discriminator.namedParameters.map { $0.prefixed("discriminator") }
+            + averagedGenerator.namedParameters.map { $0.prefixed("averaged_generator") }
+    }
+
+    /// Moves the averaged generator's weights toward the generator's; call after each
+    /// generator step.
+    public func updateAverage() throws {
+        try average.update()
+    }
+
+    /// Gives the averaged generator the batch-norm statistics of its own weights (the trained
+    /// generator's would not fit them): runs it in training mode, without gradients, on
+    /// `recalibrationBatches` minibatches of fresh codes. Call before sampling after training.
+    public func recalibrateAveragedGenerator(seed: UInt64, on backend: any Backend) throws {
+        for batch in 0..<UInt64(GANModel.recalibrationBatches) {
+            let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .training, seed: seed, pass: 3 << 40 | batch)
+            _ = try averagedGenerator(context.tape.constant(noise(count: 128, context)), context)
+        }
     }
 
     /// Standard normal noise `[count, 100]` from the pass's random streams.
@@ -97,10 +142,10 @@ public final class GANModel {
         return try tape.mean(tape.binaryCrossEntropy(logits: discriminator(fake, context), targets: ones))
     }
 
-    /// Images in [0, 1] (`[count, 784]`) from the generator in inference mode.
+    /// Images in [0, 1] (`[count, 784]`) from the averaged generator in inference mode.
     public func sample(count: Int, seed: UInt64, on backend: any Backend) throws -> Tensor {
         let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: seed, pass: 1 << 40)
-        let images = try generator(context.tape.constant(noise(count: count, context)), context).value
+        let images = try averagedGenerator(context.tape.constant(noise(count: count, context)), context).value
         return try backend.scaled(images, by: 0.5, plus: 0.5)
     }
 }

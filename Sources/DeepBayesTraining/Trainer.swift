@@ -91,6 +91,7 @@ public final class Trainer {
             }
             let trainSeconds = Date().timeIntervalSince(start)
             let averages = totals.map { ($0.0, $0.1 / Double(train.count)) }
+            if case let .gan(gan) = model { try gan.recalibrateAveragedGenerator(seed: spec.seed, on: backend) }
             last = try evaluate()
             let record: [(String, Any)] = [("epoch", epoch), ("seconds", trainSeconds)] + averages.map { ($0.0, $0.1 as Any) } + last.map { ($0.0, $0.1 as Any) }
             try log.append(record)

@@ -3,7 +3,8 @@ import DeepBayesNN
 
 /// One optimizer step of a model on one minibatch, exactly as `Trainer` runs it: for
 /// classifiers and the VAE one Adam step on the model's loss; for GANs a discriminator step
-/// then a non-saturating generator step (Adam with β₁ = ½ for both). The benchmark times it.
+/// then a non-saturating generator step (Adam with β₁ = ½ for both) and an update of the
+/// generator's moving average. The benchmark times it.
 public final class TrainingStep {
     /// The losses of one step, named as `metrics.jsonl` names them; the first is `train_loss`.
     public typealias Losses = [(name: String, value: Float)]
@@ -54,6 +55,7 @@ public final class TrainingStep {
                 try generatorTape.backward(from: generatorLoss)
                 for parameter in gan.discriminator.parameters { parameter.gradient = nil }
                 try generatorOptimizer.step(generatorParameters)
+                try gan.updateAverage()
                 return [("train_loss", try discriminatorLoss.value.scalar()), ("generator_loss", try generatorLoss.value.scalar())]
             }
         }

@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// The optimizers as layers use them: gradient-norm clipping, skipping parameters without a
-/// gradient or not trainable, and convergence on a quadratic with a known minimum.
+/// gradient or not trainable, convergence on a quadratic with a known minimum, and the moving
+/// average of parameters against its recurrence computed on the host.
 @Suite struct OptimizerTests {
     /// Gradients with global norm 13 (= √(3² + 4² + 12²)) clipped to 6.5 are halved; clipped
     /// to 20 they are unchanged. Checked to 1e-6 relative.
@@ -27,6 +28,33 @@ import Testing
         try GradientClipping.clip(kept, maxNorm: 20)
         #expect(try kept.flatMap { try $0.gradient!.toArray() } == [3, 4, 12])
         #expect(throws: DeepBayesError.self) { try GradientClipping.clip(kept, maxNorm: 0) }
+    }
+
+    /// Averages from 0 toward sources [1, 2], then toward [3, -1], with decay 0.5: the warm-up
+    /// weights are 1/10, 2/11, then the decay caps 3/12 and 4/13 at 0.5. Each value matches the
+    /// recurrence `a ← β·a + (1 − β)·p`, computed in Double, to 1e-6; mismatched shapes and a
+    /// decay of 1 are typed errors.
+    @Test(arguments: TestBackends.names)
+    func movingAverageFollowsItsRecurrence(backendName: String) throws {
+        let backend = TestBackends.backend(backendName)
+        let source = Parameter(try backend.tensor([1, 2], shape: [2])), average = Parameter(try backend.zeros([2]))
+        let ema = try ExponentialMovingAverage(of: [source], into: [average], decay: 0.5)
+        var expected: [Double] = [0, 0]
+        for (t, values) in [[1, 2], [1, 2], [3, -1], [3, -1]].enumerated() {
+            source.value = try backend.tensor(values.map(Float.init), shape: [2])
+            let beta = min(0.5, Double(1 + t) / Double(10 + t))
+            #expect(abs(Double(ema.weight(atUpdate: t)) - beta) < 1e-7)
+            expected = zip(expected, values).map { beta * $0 + (1 - beta) * Double($1) }
+            try ema.update()
+            let got = try average.value.toArray()
+            for (value, want) in zip(got, expected) {
+                #expect(abs(Double(value) - want) <= 1e-6, "update \(t): average \(got), expected \(expected)")
+            }
+        }
+        #expect(ema.updates == 4)
+        #expect(try source.value.toArray() == [3, -1])
+        #expect(throws: DeepBayesError.self) { try ExponentialMovingAverage(of: [source], into: [Parameter(try backend.zeros([3]))], decay: 0.5) }
+        #expect(throws: DeepBayesError.self) { try ExponentialMovingAverage(of: [source], into: [average], decay: 1) }
     }
 
     /// `L = Σ (p - t)²` from p = 0: Adam (lr 0.05) and SGD with momentum (lr 0.05) reach `t`
