@@ -26,3 +26,11 @@ __kernel void adam_step(__global float *p, __global const float *g, __global flo
     store16(second, v, i, n);
     store16(param - lr * (first / c1) / (sqrt(second / c2) + eps), p, i, n);
 }
+
+// One step of a moving average: a <- a + w (p - a).
+__kernel void moving_average_step(__global float *a, __global const float *p, int n, float w) {
+    int i = 16 * get_global_id(0);
+    if (i >= n) return;
+    float16 average = load16(a, i, n);
+    store16(average + w * (load16(p, i, n) - average), a, i, n);
+}

@@ -1,7 +1,7 @@
 import DeepBayesCore
 
-/// `OptimizerKernels`: fused SGD-with-momentum and Adam updates in SIMD, writing the
-/// parameter and state tensors' storage in place.
+/// `OptimizerKernels`: fused SGD-with-momentum, Adam and moving-average updates in SIMD,
+/// writing the parameter and state tensors' storage in place.
 extension CPUBackend {
     /// `v ← m·v + (g + λ·p)`, `p ← p - η·v`.
     public func sgdStep(_ parameter: Tensor, _ gradient: Tensor, _ velocity: Tensor, _ configuration: SGDConfiguration) throws {
@@ -41,6 +41,18 @@ extension CPUBackend {
                 m.store(first, at: i, lanes: lanes)
                 v.store(second, at: i, lanes: lanes)
                 p.store(weight - rate * (first / c1) / ((second / c2).squareRoot() + epsilon), at: i, lanes: lanes)
+            }
+        }
+    }
+
+    /// `a ← a + w·(p - a)`.
+    public func movingAverageStep(_ average: Tensor, _ source: Tensor, weight: Float) throws {
+        let a = buffer(average).pointer, p = values(source)
+        let w = FloatVector(repeating: weight)
+        Parallel.forEachChunk(average.count, costPerItem: 3) { range in
+            VectorLoop.forEach(range) { i, lanes in
+                let old = a.vector(at: i, lanes: lanes)
+                a.store(old + w * (p.vector(at: i, lanes: lanes) - old), at: i, lanes: lanes)
             }
         }
     }

@@ -40,6 +40,8 @@ public protocol OptimizerKernels {
     /// for step `t ≥ 1` (computed on the host and passed in). In place.
     func adamStep(_ parameter: Tensor, _ gradient: Tensor, _ firstMoment: Tensor, _ secondMoment: Tensor,
                   _ configuration: AdamConfiguration, biasCorrection1: Float, biasCorrection2: Float) throws
+    /// `a ← a + w·(p - a)`, elementwise, in place: one step of a moving average of `p`.
+    func movingAverageStep(_ average: Tensor, _ source: Tensor, weight: Float) throws
 }
 
 extension OptimizerKernels where Self: TensorStorageKernels {
@@ -64,5 +66,15 @@ extension OptimizerKernels where Self: TensorStorageKernels {
         let c1 = Float(1 - pow(Double(configuration.beta1), Double(step)))
         let c2 = Float(1 - pow(Double(configuration.beta2), Double(step)))
         try adamStep(parameter, gradient, firstMoment, secondMoment, configuration, biasCorrection1: c1, biasCorrection2: c2)
+    }
+
+    /// Moves `average` toward `source` in place: `a ← a + weight·(p - a)`, weight in [0, 1].
+    public func movingAverageStep(average: Tensor, toward source: Tensor, weight: Float) throws {
+        try checkOwnership("movingAverageStep", average, source)
+        try requireShape(source, average.shape, "movingAverageStep", "source")
+        guard weight >= 0, weight <= 1 else {
+            throw DeepBayesError.invalidArgument(operation: "movingAverageStep", reason: "weight \(weight) must lie in [0, 1]")
+        }
+        try movingAverageStep(average, source, weight: weight)
     }
 }

@@ -16,4 +16,10 @@ extension OpenCLBackend {
                    + [.int(parameter.count), .float(configuration.learningRate), .float(configuration.beta1), .float(configuration.beta2),
                       .float(configuration.epsilon), .float(configuration.weightDecay), .float(biasCorrection1), .float(biasCorrection2)])
     }
+
+    /// One moving-average step, updating `average` in place (kernel `moving_average_step`).
+    public func movingAverageStep(_ average: Tensor, _ source: Tensor, weight: Float) throws {
+        try launch(.optimizer, "moving_average_step", global: [chunks(average.count)],
+                   [.buffer(buffer(average)), .buffer(buffer(source)), .int(average.count), .float(weight)])
+    }
 }

@@ -1,7 +1,7 @@
 import DeepBayesBackends
 import Foundation
 
-/// Memory-bound kernels: sampling, KL, Adam and elementwise ops on 10⁶–10⁷ elements, each
+/// Memory-bound kernels: sampling, KL, Adam, the moving average and elementwise ops on 10⁶–10⁷ elements, each
 /// validated against a host loop and compared with `memcpy` of the same traffic.
 enum BandwidthBenchmarks {
     static func softplus(_ x: Float) -> Float { max(x, 0) + log1p(exp(-abs(x))) }
@@ -53,6 +53,15 @@ enum BandwidthBenchmarks {
                 step += 1
                 try backend.adamStep(parameter: p, gradient: grad, firstMoment: m, secondMoment: v, configuration: adam, step: step)
                 return [p]
+            }
+        })
+        list.append(Benchmark(kernel: "movingAverageStep", shape: "[\(n)]", work: .bytes(Double(12 * n)), yardstick: .copy(expected: {
+            zip(p0, g).map { $0 + 0.001 * ($1 - $0) }  // the first step, from p0 toward g
+        })) { backend in
+            let (average, source) = (try backend.tensor(p0, shape: [n]), try backend.tensor(g, shape: [n]))
+            return {
+                try backend.movingAverageStep(average: average, toward: source, weight: 0.001)
+                return [average]
             }
         })
         list.append(Benchmark(kernel: "binary add", shape: "[\(n)]", work: .bytes(Double(12 * n)),

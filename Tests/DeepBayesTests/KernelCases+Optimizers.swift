@@ -49,6 +49,21 @@ extension KernelCases {
                     }
                     return p + m + v
                 }))
+            let averageWeights: [Float] = [0.9, 0.25, 0.001]
+            cases.append(KernelCase(
+                name: "movingAverageStep x3 [\(count)]", tolerance: Tolerance.elementwise * 10,
+                run: { backend in
+                    let a = try upload(backend, p0, [count])
+                    for (g, w) in zip(grads, averageWeights) { try backend.movingAverageStep(average: a, toward: upload(backend, g, [count]), weight: w) }
+                    return try a.toArray()
+                },
+                reference: {
+                    var a = p0.map(Double.init)
+                    for (g, w) in zip(grads, averageWeights) {
+                        for i in 0..<count { a[i] += Double(w) * (Double(g[i]) - a[i]) }
+                    }
+                    return a
+                }))
         }
         return cases
     }()

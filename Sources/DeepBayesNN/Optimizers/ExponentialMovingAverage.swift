@@ -36,9 +36,7 @@ public final class ExponentialMovingAverage {
     public func update() throws {
         let step = 1 - weight(atUpdate: updates)
         for (source, average) in pairs {
-            let backend = average.value.backend
-            let difference = try backend.combine(.subtract, source.value, average.value)
-            average.value = try backend.combine(.add, average.value, backend.scaled(difference, by: step))
+            try average.value.backend.movingAverageStep(average: average.value, toward: source.value, weight: step)
         }
         updates += 1
     }
