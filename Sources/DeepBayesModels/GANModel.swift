@@ -17,15 +17,18 @@ public enum GANArchitecture: String, Sendable, CaseIterable {
 /// with alternating steps and the non-saturating generator loss `-log D(G(z))`. Samples come
 /// from a moving average of the generator's weights.
 public final class GANModel {
+    /// The size of the generator's standard normal code.
     public static let noiseSize = 100
     /// The weight of the old average in the generator's moving average (a horizon of about
     /// 1000 steps, two epochs of MNIST at batch 128).
     public static let averageDecay: Float = 0.999
     /// Minibatches of 128 codes that `recalibrateAveragedGenerator` runs.
     public static let recalibrationBatches = 50
+    /// The layouts of the generator and the discriminator.
     public let architecture: GANArchitecture
     /// The generator being trained.
     public let generator: Sequential
+    /// The discriminator: one logit per image, real versus generated.
     public let discriminator: Sequential
     /// The exponential moving average of the generator's weights (decay `averageDecay`), with
     /// batch-norm statistics of its own: the generator that samples. Averaging smooths out the
