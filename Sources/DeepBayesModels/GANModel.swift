@@ -62,7 +62,7 @@ public final class GANModel {
         }
         averagedGenerator = try GANModel.makeGenerator(architecture, initializer)
         for (average, source) in zip(averagedGenerator.parameters, generator.parameters) {
-            average.value = try initializer.backend.scaled(source.value, by: 1)
+            average.value = try initializer.backend.copy(source.value)
         }
         average = try ExponentialMovingAverage(of: generator.trainableParameters, into: averagedGenerator.trainableParameters,
                                                decay: GANModel.averageDecay)

@@ -1,8 +1,9 @@
 import DeepBayesBackends
 import Foundation
 
-/// Memory-bound kernels: sampling, KL, Adam, the moving average and elementwise ops on 10⁶–10⁷ elements, each
-/// validated against a host loop and compared with `memcpy` of the same traffic.
+/// Memory-bound kernels: sampling, KL, Adam, the moving average and elementwise ops on
+/// 10⁶–10⁷ elements, each validated against a host loop and compared with `memcpy` of the
+/// same traffic.
 enum BandwidthBenchmarks {
     static func softplus(_ x: Float) -> Float { max(x, 0) + log1p(exp(-abs(x))) }
 

@@ -116,7 +116,8 @@ import Testing
     }
 
     /// The averaged generator starts equal to the generator; after one training step it holds
-    /// `0.1·initial + 0.9·trained` (the first warm-up weight); the discriminator has no average.
+    /// `0.1·initial + 0.9·trained` (the first warm-up weight); checkpoints name one averaged
+    /// tensor per generator tensor.
     @Test(arguments: TestBackends.names)
     func ganAverageFollowsTheGenerator(backendName: String) throws {
         let backend = TestBackends.backend(backendName)
