@@ -24,6 +24,8 @@ let package = Package(
     products: [
         .library(name: "DeepBayesCore", targets: ["DeepBayesCore"]),
         .library(name: "DeepBayesBackends", targets: ["DeepBayesBackends"]),
+        .library(name: "DeepBayesReferenceBackend", targets: ["DeepBayesReferenceBackend"]),
+        .library(name: "DeepBayesBackendConformance", targets: ["DeepBayesBackendConformance"]),
         .library(name: "DeepBayesNN", targets: ["DeepBayesNN"]),
         .library(name: "DeepBayesModels", targets: ["DeepBayesModels"]),
         .library(name: "DeepBayesFiles", targets: ["DeepBayesFiles"]),
@@ -51,15 +53,17 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "DeepBayesCore", swiftSettings: simdSettings),
+        .target(name: "DeepBayesCore"),
         .target(name: "DeepBayesCPU", dependencies: ["DeepBayesCore"], swiftSettings: simdSettings),
+        .target(name: "DeepBayesReferenceBackend", dependencies: ["DeepBayesCore"]),
+        .target(name: "DeepBayesBackendConformance", dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesReferenceBackend"]),
         .target(name: "DeepBayesOpenCL", dependencies: ["DeepBayesCore", "COpenCL"]),
         .target(name: "DeepBayesNN", dependencies: ["DeepBayesCore"]),
         .target(name: "DeepBayesModels", dependencies: ["DeepBayesCore", "DeepBayesNN"]),
         .target(name: "DeepBayesFiles", dependencies: ["DeepBayesCore", "CZlib"]),
         .target(name: "DeepBayesData", dependencies: ["DeepBayesCore", "CZlib"]),
         .target(name: "DeepBayesTraining", dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesModels", "DeepBayesData", "DeepBayesFiles"]),
-        .target(name: "DeepBayesBackends", dependencies: ["DeepBayesCore", "DeepBayesCPU", "DeepBayesOpenCL"]),
+        .target(name: "DeepBayesBackends", dependencies: ["DeepBayesCore", "DeepBayesCPU", "DeepBayesOpenCL", "DeepBayesReferenceBackend"]),
         .executableTarget(
             name: "deepbayes",
             dependencies: [
@@ -81,7 +85,8 @@ let package = Package(
         .testTarget(
             name: "DeepBayesTests",
             dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesModels", "DeepBayesFiles", "DeepBayesData", "CZlib",
-                           "DeepBayesBackends", "DeepBayesOpenCL", "DeepBayesTraining", "deepbayes"],
+                           "DeepBayesBackends", "DeepBayesOpenCL", "DeepBayesTraining", "DeepBayesReferenceBackend",
+                           "DeepBayesBackendConformance", "deepbayes"],
             swiftSettings: simdSettings
         ),
     ],

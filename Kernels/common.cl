@@ -38,10 +38,10 @@ size_t panel_offset(int b, int i, int p, int panels, int depth, int width) {
     return (((size_t)b * panels + i / width) * depth + p) * width + i % width;
 }
 
-// max_c row[c] over `cols` entries.
-float row_max(__global const float *row, int cols) {
+// max_c row[c] over `cols` entries; NaN if any entry is NaN.
+float row_maximum(__global const float *row, int cols) {
     float m = row[0];
-    for (int c = 1; c < cols; ++c) m = fmax(m, row[c]);
+    for (int c = 1; c < cols && !isnan(m); ++c) m = isnan(row[c]) ? row[c] : fmax(m, row[c]);
     return m;
 }
 

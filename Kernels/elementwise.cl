@@ -9,7 +9,15 @@
 #define OP_SQUARE 7
 #define OP_SQRT 8
 #define OP_NEGATE 9
+#define OP_ABS 10
+#define OP_SIGN 11
+#define OP_STEP 12
 #define LEAKY_SLOPE 0.2f
+
+// 1 for x > 0, -1 for x < 0, else 0 (zero and NaN), lane by lane.
+float16 sign_of(float16 x) {
+    return x > 0.0f ? (float16)1.0f : x < 0.0f ? (float16)-1.0f : (float16)0.0f;
+}
 
 // f(x) for unary op `op`, lane by lane.
 float16 unary_value(int op, float16 x) {
@@ -23,7 +31,10 @@ float16 unary_value(int op, float16 x) {
     case OP_LOG: return log(x);
     case OP_SQUARE: return x * x;
     case OP_SQRT: return sqrt(x);
-    default: return -x;
+    case OP_NEGATE: return -x;
+    case OP_ABS: return fabs(x);
+    case OP_SIGN: return sign_of(x);
+    default: return x > 0.0f ? (float16)1.0f : (float16)0.0f; // OP_STEP
     }
 }
 
@@ -39,7 +50,9 @@ float16 unary_derivative(int op, float16 x) {
     case OP_LOG: return 1.0f / x;
     case OP_SQUARE: return 2.0f * x;
     case OP_SQRT: return 1.0f / (2.0f * sqrt(x));
-    default: return (float16)-1.0f;
+    case OP_NEGATE: return (float16)-1.0f;
+    case OP_ABS: return sign_of(x);
+    default: return (float16)0.0f; // OP_SIGN, OP_STEP
     }
 }
 

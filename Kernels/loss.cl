@@ -13,7 +13,7 @@ __kernel void cross_entropy(__global const float *logits, __global const float *
     float t = labels[r];
     if (!valid_label(t, cols)) { loss[r] = NAN; return; }
     __global const float *row = logits + (size_t)r * cols;
-    float m = row_max(row, cols);
+    float m = row_maximum(row, cols);
     loss[r] = m + row_log_sum_exp(row, cols, m) - row[(int)t];
 }
 
@@ -29,7 +29,7 @@ __kernel void cross_entropy_backward(__global const float *logits, __global cons
         return;
     }
     __global const float *row = logits + base;
-    float m = row_max(row, cols);
+    float m = row_maximum(row, cols);
     float lse = row_log_sum_exp(row, cols, m);
     int label = (int)t;
     for (int c = 0; c < cols; ++c) dx[base + c] = g[r] * (exp(row[c] - m - lse) - (c == label ? 1.0f : 0.0f));

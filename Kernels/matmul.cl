@@ -8,15 +8,18 @@
 //    very slowly, but vectorises float16 arithmetic well). Operands whose stored layout already
 //    serves (see gemm_panels) are read in place instead of packed; A . B^T with row-major A and
 //    k % 16 == 0 goes to gemm_rows instead, which reads both rows as float16 chunks.
-//  - GPUs: gemm_tiled, a 16x16 local-memory tiled kernel reading A and B directly, with
-//    TRANS_A / TRANS_B set by build options.
+//  - GPUs: gemm_tiled, a TILE x TILE local-memory tiled kernel reading A and B directly, with
+//    TRANS_A / TRANS_B and TILE (16, or 8 or 4 where 256 work-items do not fit in a work-group)
+//    set by build options.
 #ifndef TRANS_A
 #define TRANS_A 0
 #endif
 #ifndef TRANS_B
 #define TRANS_B 0
 #endif
+#ifndef TILE
 #define TILE 16
+#endif
 
 // dst[panel_offset(b, i, p)] = L[b](i, p), zero where i >= rows; L[b] is the rows x depth matrix
 // b stored row-major (transposed == 0) or stored as its transpose (depth x rows, transposed == 1).
@@ -125,8 +128,8 @@ __kernel void gemm_rows(__global const float *a, __global const float *bm, __glo
         }
 }
 
-// C[b](row, col) = sum_p op(A)(row, p) op(B)(p, col) with 16x16 tiles of op(A) and op(B) staged
-// in local memory; work-group (16, 16, 1), global (n, m, batch) rounded up to the tile.
+// C[b](row, col) = sum_p op(A)(row, p) op(B)(p, col) with TILE x TILE tiles of op(A) and op(B)
+// staged in local memory; work-group (TILE, TILE, 1), global (n, m, batch) rounded up to the tile.
 __kernel __attribute__((reqd_work_group_size(TILE, TILE, 1)))
 void gemm_tiled(__global const float *a, __global const float *b, __global float *c, int m, int n, int k, int group) {
     int col = get_global_id(0), row = get_global_id(1), batch = get_global_id(2);

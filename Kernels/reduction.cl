@@ -37,12 +37,18 @@ __kernel void sum_broadcast(__global const float *x, __global float *y, int n, i
     y[j] = s;
 }
 
+// y[r] = max_c x[r, c] (NaN if the row holds a NaN), one work-item per row.
+__kernel void row_max(__global const float *x, __global float *y, int rows, int cols) {
+    int r = get_global_id(0);
+    if (r < rows) y[r] = row_maximum(x + (size_t)r * cols, cols);
+}
+
 // y[r, c] = e^{x[r, c] - max_r} / sum_c' e^{x[r, c'] - max_r}, one work-item per row.
 __kernel void softmax(__global const float *x, __global float *y, int rows, int cols) {
     int r = get_global_id(0);
     if (r >= rows) return;
     __global const float *row = x + (size_t)r * cols;
-    float m = row_max(row, cols);
+    float m = row_maximum(row, cols);
     float s = 0.0f;
     for (int c = 0; c < cols; ++c) s += exp(row[c] - m);
     for (int c = 0; c < cols; ++c) y[(size_t)r * cols + c] = exp(row[c] - m) / s;
@@ -53,7 +59,7 @@ __kernel void log_softmax(__global const float *x, __global float *y, int rows, 
     int r = get_global_id(0);
     if (r >= rows) return;
     __global const float *row = x + (size_t)r * cols;
-    float m = row_max(row, cols);
+    float m = row_maximum(row, cols);
     float lse = row_log_sum_exp(row, cols, m);
     for (int c = 0; c < cols; ++c) y[(size_t)r * cols + c] = row[c] - m - lse;
 }

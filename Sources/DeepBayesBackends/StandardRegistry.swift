@@ -1,11 +1,13 @@
 @_exported import DeepBayesCore
 import DeepBayesCPU
 import DeepBayesOpenCL
+import DeepBayesReferenceBackend
 
-/// Every backend DeepBayes ships, in the order `deepbayes devices` lists them. A new backend
-/// is one more factory in this list (and one more line in the conformance suite's coverage,
-/// which reads this same list).
+/// Every backend DeepBayes ships, in the order `deepbayes devices` lists them: the CPU and
+/// OpenCL backends, and the primitives-only reference backend (slow; it proves the fused
+/// kernels' defaults on any model).
 public let standardRegistry = BackendRegistry([
     CPUBackend.factory,
     OpenCLBackend.factory,
+    ReferenceBackend.factory,
 ])

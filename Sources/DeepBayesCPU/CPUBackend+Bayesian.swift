@@ -12,30 +12,30 @@ extension CPUBackend {
     fileprivate static let varianceFloor: Float = 1e-8
 
     /// `w = μ + softplus(ρ)·ε`, `ε = randomNormal(μ.shape, random)`.
-    public func sampleGaussian(_ mu: Tensor, _ rho: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
-        let m = values(mu), r = values(rho)
-        return sampleWithNoise(mu.shape, random, costPerGroup: 2048) { GaussianSample(mu: m, rho: r, out: $0) }
+    public func _sampleGaussian(_ mu: Tensor, _ rho: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
+        let m = try values(mu), r = try values(rho)
+        return try sampleWithNoise(mu.shape, random, costPerGroup: 2048) { GaussianSample(mu: m, rho: r, out: $0) }
     }
 
     /// `∂L/∂ρ = g · ε · sigmoid(ρ)`.
-    public func sampleGaussianBackward(_ rho: Tensor, _ noise: Tensor, _ gradSample: Tensor) throws -> Tensor {
-        let r = values(rho), e = values(noise), g = values(gradSample)
-        return generateVectors(rho.shape, costPerItem: 20) { i, n in
+    public func _sampleGaussianBackward(_ rho: Tensor, _ noise: Tensor, _ gradSample: Tensor) throws -> Tensor {
+        let r = try values(rho), e = try values(noise), g = try values(gradSample)
+        return try generateVectors(rho.shape, costPerItem: 20) { i, n in
             g.vector(at: i, lanes: n) * e.vector(at: i, lanes: n) * VectorMath.sigmoid(r.vector(at: i, lanes: n))
         }
     }
 
     /// `b = m + s·ε` with `s = √(v + 1e-8)`, `ε = randomNormal(m.shape, random)`.
-    public func sampleLocal(_ mean: Tensor, _ variance: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
-        let m = values(mean), v = values(variance)
-        return sampleWithNoise(mean.shape, random, costPerGroup: 1280) { LocalSample(mean: m, variance: v, out: $0) }
+    public func _sampleLocal(_ mean: Tensor, _ variance: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
+        let m = try values(mean), v = try values(variance)
+        return try sampleWithNoise(mean.shape, random, costPerGroup: 1280) { LocalSample(mean: m, variance: v, out: $0) }
     }
 
     /// Draws `ε = randomNormal(shape, random)` into a new noise tensor and, in the same pass,
     /// hands each group of draws to the consumer `makeSample(samplePointer)` that writes the sample.
     private func sampleWithNoise<Sample: DrawConsumer>(_ shape: Shape, _ random: RandomStream, costPerGroup: Int,
-                                                       _ makeSample: (UnsafeMutablePointer<Float>) -> Sample) -> (sample: Tensor, noise: Tensor) {
-        let (noise, e) = makeTensor(shape), (sample, out) = makeTensor(shape)
+                                                       _ makeSample: (UnsafeMutablePointer<Float>) -> Sample) throws -> (sample: Tensor, noise: Tensor) {
+        let (noise, e) = try makeTensor(shape), (sample, out) = try makeTensor(shape)
         let count = shape.count, consumer = makeSample(out)
         Parallel.forEachChunk(Self.groupCount(count), costPerItem: costPerGroup) { groups in
             Self.fillGroups(groups, e, count: count, random, Philox.normals16, then: consumer)
@@ -44,31 +44,31 @@ extension CPUBackend {
     }
 
     /// `∂L/∂v = g · ε / (2s)` with `s = √(v + 1e-8)`.
-    public func sampleLocalBackward(_ variance: Tensor, _ noise: Tensor, _ gradSample: Tensor) throws -> Tensor {
-        let v = values(variance), e = values(noise), g = values(gradSample)
-        return generateVectors(variance.shape, costPerItem: 6) { i, n in
+    public func _sampleLocalBackward(_ variance: Tensor, _ noise: Tensor, _ gradSample: Tensor) throws -> Tensor {
+        let v = try values(variance), e = try values(noise), g = try values(gradSample)
+        return try generateVectors(variance.shape, costPerItem: 6) { i, n in
             g.vector(at: i, lanes: n) * e.vector(at: i, lanes: n) / (2 * (v.vector(at: i, lanes: n) + Self.varianceFloor).squareRoot())
         }
     }
 
     /// `Σᵢ log s - log σᵢ + (σᵢ² + μᵢ²) / (2s²) - ½`, shape `[]`; the division by `2s²` is a
     /// product with its rounded reciprocal (one more rounding).
-    public func klGaussian(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float) throws -> Tensor {
-        let m = values(mu), r = values(rho)
+    public func _klGaussian(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float) throws -> Tensor {
+        let m = try values(mu), r = try values(rho)
         let logS = Foundation.log(s), halfPrecision = 1 / (2 * s * s)
         let total = Parallel.deterministicSum(mu.count, costPerItem: 40) { range in
             VectorLoop.sum(range, GaussianKLTerm(mu: m, rho: r, logPriorSigma: logS, halfPrecision: halfPrecision))
         }
-        return generate(.scalar, costPerItem: 1) { _ in Float(total) }
+        return try generate(.scalar, costPerItem: 1) { _ in Float(total) }
     }
 
     /// `∂/∂μ = g·μ/s²`, `∂/∂ρ = g·(σ/s² - 1/σ)·sigmoid(ρ)`, evaluated as `(g/s²)·μ` and
     /// `g·(σ²/s² - 1)·sigmoid(ρ)/σ` (one division).
-    public func klGaussianBackward(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float, _ gradOutput: Tensor) throws -> (mu: Tensor, rho: Tensor) {
-        let m = values(mu), r = values(rho), g = scalarValue(gradOutput)
+    public func _klGaussianBackward(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float, _ gradOutput: Tensor) throws -> (mu: Tensor, rho: Tensor) {
+        let m = try values(mu), r = try values(rho), g = try scalarValue(gradOutput)
         let precision = 1 / (s * s), gradPrecision = g * precision
-        let gradMu = generateVectors(mu.shape, costPerItem: 2) { i, n in gradPrecision * m.vector(at: i, lanes: n) }
-        let gradRho = generateVectors(rho.shape, costPerItem: 40) { i, n in
+        let gradMu = try generateVectors(mu.shape, costPerItem: 2) { i, n in gradPrecision * m.vector(at: i, lanes: n) }
+        let gradRho = try generateVectors(rho.shape, costPerItem: 40) { i, n in
             let softplus = Softplus(r.vector(at: i, lanes: n))
             let sigma = softplus.value
             return g * (sigma * sigma * precision - 1) * softplus.sigmoid / sigma
@@ -77,8 +77,8 @@ extension CPUBackend {
     }
 
     /// `Σᵢ log N(wᵢ; μᵢ, σᵢ²) - log p(wᵢ)`, shape `[]`, with `log p` from `MixtureLogDensity`.
-    public func mixtureKL(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior) throws -> Tensor {
-        let w = values(sample), m = values(mu), r = values(rho)
+    public func _mixtureKL(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior) throws -> Tensor {
+        let w = try values(sample), m = try values(mu), r = try values(rho)
         let mixture = MixtureLogDensity(prior)
         let total = Parallel.deterministicSum(sample.count, costPerItem: 100) { range in
             VectorLoop.sum(range) { i, n in
@@ -88,20 +88,20 @@ extension CPUBackend {
                 return logQ - mixture.logDensity(weight)
             }
         }
-        return generate(.scalar, costPerItem: 1) { _ in Float(total) }
+        return try generate(.scalar, costPerItem: 1) { _ in Float(total) }
     }
 
     /// `∂/∂w = g·(-(w-μ)/σ² + w·(r₁/σ₁² + r₂/σ₂²))`, `∂/∂μ = g·(w-μ)/σ²`,
     /// `∂/∂ρ = g·((w-μ)²/σ³ - 1/σ)·sigmoid(ρ)`, with `r₁ = sigmoid(a₁ - a₂)`, `r₂ = sigmoid(a₂ - a₁)`
     /// the responsibilities from the weighted component log-densities `a`
     /// (`MixtureLogDensity.precision`); `1/σ` is computed once and multiplied.
-    public func mixtureKLBackward(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior,
+    public func _mixtureKLBackward(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior,
                                   _ gradOutput: Tensor) throws -> (sample: Tensor, mu: Tensor, rho: Tensor) {
-        let w = values(sample), m = values(mu), r = values(rho), g = scalarValue(gradOutput)
+        let w = try values(sample), m = try values(mu), r = try values(rho), g = try scalarValue(gradOutput)
         let mixture = MixtureLogDensity(prior)
-        let (gradSample, outSample) = makeTensor(sample.shape)
-        let (gradMu, outMu) = makeTensor(sample.shape)
-        let (gradRho, outRho) = makeTensor(sample.shape)
+        let (gradSample, outSample) = try makeTensor(sample.shape)
+        let (gradMu, outMu) = try makeTensor(sample.shape)
+        let (gradRho, outRho) = try makeTensor(sample.shape)
         Parallel.forEachChunk(sample.count, costPerItem: 120) { range in
             VectorLoop.forEach(range) { i, n in
                 let weight = w.vector(at: i, lanes: n), softplus = Softplus(r.vector(at: i, lanes: n))
@@ -117,10 +117,10 @@ extension CPUBackend {
     }
 
     /// `k[r] = -½ Σ_d (1 + λ - μ² - e^λ)`, shape `[N]`, each row summed by `VectorLoop.sum`.
-    public func klStandardNormal(_ mean: Tensor, _ logVariance: Tensor) throws -> Tensor {
-        let m = values(mean), l = values(logVariance)
+    public func _klStandardNormal(_ mean: Tensor, _ logVariance: Tensor) throws -> Tensor {
+        let m = try values(mean), l = try values(logVariance)
         let columns = mean.shape[1]
-        return generate([mean.shape[0]], costPerItem: columns * 20) { row in
+        return try generate([mean.shape[0]], costPerItem: columns * 20) { row in
             let total = VectorLoop.sum((row * columns)..<((row + 1) * columns)) { i, n in
                 let lambda = l.vector(at: i, lanes: n), muValue = m.vector(at: i, lanes: n)
                 return 1 + lambda - muValue * muValue - VectorMath.exp(lambda)
@@ -130,11 +130,11 @@ extension CPUBackend {
     }
 
     /// `∂/∂μ = g[r]·μ`, `∂/∂λ = g[r]·½(e^λ - 1)`.
-    public func klStandardNormalBackward(_ mean: Tensor, _ logVariance: Tensor, _ gradOutput: Tensor) throws -> (mean: Tensor, logVariance: Tensor) {
-        let m = values(mean), l = values(logVariance), g = values(gradOutput)
+    public func _klStandardNormalBackward(_ mean: Tensor, _ logVariance: Tensor, _ gradOutput: Tensor) throws -> (mean: Tensor, logVariance: Tensor) {
+        let m = try values(mean), l = try values(logVariance), g = try values(gradOutput)
         let columns = mean.shape[1]
-        let gradMean = generate(mean.shape, costPerItem: 2) { i in g[i / columns] * m[i] }
-        let gradLogVariance = mapRows(mean.shape) { start, columns, output in
+        let gradMean = try generate(mean.shape, costPerItem: 2) { i in g[i / columns] * m[i] }
+        let gradLogVariance = try mapRows(mean.shape) { start, columns, output in
             let scale = 0.5 * g[start / columns]
             VectorLoop.forEach(0..<columns) { c, n in
                 output.store(scale * (VectorMath.exp(l.vector(at: start + c, lanes: n)) - 1), at: c, lanes: n)

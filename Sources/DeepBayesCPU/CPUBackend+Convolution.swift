@@ -7,9 +7,9 @@ import Foundation
 /// backward-filter `W̄ = Σ_n ȳ_n · col_nᵀ`.
 extension CPUBackend {
     /// `y_n = W · col_n` for every image `n`, written straight into the output.
-    public func conv2d(_ input: Tensor, _ filter: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
-        let (result, y) = makeTensor(g.outputShape)
-        let x = buffer(input).pointer, w = buffer(filter).pointer
+    public func _conv2d(_ input: Tensor, _ filter: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
+        let (result, y) = try makeTensor(g.outputShape)
+        let x = try buffer(input).pointer, w = try buffer(filter).pointer
         let imageSize = g.inChannels * g.inHeight * g.inWidth, outputSize = g.outChannels * g.columnCount
         forEachImageChunk(g) { images, parallelGEMM in
             withColumnScratch(g) { col in
@@ -28,9 +28,9 @@ extension CPUBackend {
 
     /// `x̄_n = col2im(Wᵀ · ȳ_n)` for every image `n` (the product lands in the image itself
     /// for a pointwise filter).
-    public func conv2dBackwardData(_ gradOutput: Tensor, _ filter: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
-        let (result, dx) = makeTensor(g.inputShape)
-        let dy = buffer(gradOutput).pointer, w = buffer(filter).pointer
+    public func _conv2dBackwardData(_ gradOutput: Tensor, _ filter: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
+        let (result, dx) = try makeTensor(g.inputShape)
+        let dy = try buffer(gradOutput).pointer, w = try buffer(filter).pointer
         let imageSize = g.inChannels * g.inHeight * g.inWidth, outputSize = g.outChannels * g.columnCount
         forEachImageChunk(g) { images, parallelGEMM in
             withColumnScratch(g) { col in
@@ -52,16 +52,16 @@ extension CPUBackend {
 
     /// `W̄ = Σ_n ȳ_n · col_nᵀ`: each chunk of images sums into its own partial `W̄`, and the
     /// partials are added in image order, so the result does not depend on thread timing.
-    public func conv2dBackwardFilter(_ input: Tensor, _ gradOutput: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
-        let (result, dw) = makeTensor(g.filterShape)
+    public func _conv2dBackwardFilter(_ input: Tensor, _ gradOutput: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
+        let (result, dw) = try makeTensor(g.filterShape)
         let filterSize = g.outChannels * g.columnRows
         dw.update(repeating: 0, count: filterSize)
-        let x = buffer(input).pointer, dy = buffer(gradOutput).pointer
+        let x = try buffer(input).pointer, dy = try buffer(gradOutput).pointer
         let imageSize = g.inChannels * g.inHeight * g.inWidth, outputSize = g.outChannels * g.columnCount
         let lock = NSLock()
         var partials: [(firstImage: Int, sum: UnsafeMutablePointer<Float>)] = []
         forEachImageChunk(g) { images, parallelGEMM in
-            let partial = HostMemoryPool.shared.take(filterSize)
+            let partial = HostMemoryPool.shared.takeScratch(filterSize)
             withColumnScratch(g) { col in
                 for n in images {
                     let image = x + n * imageSize

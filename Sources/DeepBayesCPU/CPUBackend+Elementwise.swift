@@ -3,33 +3,40 @@ import DeepBayesCore
 /// `ElementwiseKernels`: unary maps and their derivatives, broadcast binary operators, `affine`.
 extension CPUBackend {
     /// `y[i] = op(x[i])` (see `UnaryOp.value`).
-    public func unary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
-        let input = values(x)
-        return op.specialized { op in generateVectors(x.shape, costPerItem: op.cost) { i, n in op.value(input.vector(at: i, lanes: n)) } }
+    public func _unary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
+        let input = try values(x)
+        return try op.specialized { op in try generateVectors(x.shape, costPerItem: op.cost) { i, n in op.value(input.vector(at: i, lanes: n)) } }
     }
 
     /// `∂L/∂x[i] = g[i] · op'(x[i])` (see `UnaryOp.derivative`).
-    public func unaryBackward(_ op: UnaryOp, _ x: Tensor, _ gradOutput: Tensor) throws -> Tensor {
-        let input = values(x), grad = values(gradOutput)
-        return op.specialized { op in
-            generateVectors(x.shape, costPerItem: op.cost + 1) { i, n in grad.vector(at: i, lanes: n) * op.derivative(input.vector(at: i, lanes: n)) }
+    public func _unaryBackward(_ op: UnaryOp, _ x: Tensor, _ gradOutput: Tensor) throws -> Tensor {
+        let input = try values(x), grad = try values(gradOutput)
+        return try op.specialized { op in
+            try generateVectors(x.shape, costPerItem: op.cost + 1) { i, n in grad.vector(at: i, lanes: n) * op.derivative(input.vector(at: i, lanes: n)) }
         }
     }
 
     /// `z[i] = x[i] op y[(i / inner) % period]`, exact to one rounding per element.
-    public func binary(_ op: BinaryOp, _ x: Tensor, _ y: Tensor, broadcast: Broadcast) throws -> Tensor {
+    public func _binary(_ op: BinaryOp, _ x: Tensor, _ y: Tensor, broadcast: Broadcast) throws -> Tensor {
         switch op {
-        case .add: return broadcastBinary(x, y, broadcast) { $0 + $1 }
-        case .subtract: return broadcastBinary(x, y, broadcast) { $0 - $1 }
-        case .multiply: return broadcastBinary(x, y, broadcast) { $0 * $1 }
-        case .divide: return broadcastBinary(x, y, broadcast) { $0 / $1 }
+        case .add: return try broadcastBinary(x, y, broadcast) { $0 + $1 }
+        case .subtract: return try broadcastBinary(x, y, broadcast) { $0 - $1 }
+        case .multiply: return try broadcastBinary(x, y, broadcast) { $0 * $1 }
+        case .divide: return try broadcastBinary(x, y, broadcast) { $0 / $1 }
         }
     }
 
+    /// `z[i] = y[(i / inner) % period]` for `i < shape.count`: the broadcast written out.
+    public func _expand(_ y: Tensor, to shape: Shape, broadcast: Broadcast) throws -> Tensor {
+        let source = try values(y)
+        let inner = broadcast.inner, period = broadcast.period
+        return try generate(shape, costPerItem: 1) { i in source[(i / inner) % period] }
+    }
+
     /// `y = scale·x + shift`, one rounding for the product and one for the sum.
-    public func affine(_ x: Tensor, scale: Float, shift: Float) throws -> Tensor {
-        let input = values(x)
-        let (result, out) = makeTensor(x.shape)
+    public func _affine(_ x: Tensor, scale: Float, shift: Float) throws -> Tensor {
+        let input = try values(x)
+        let (result, out) = try makeTensor(x.shape)
         let scaleVector = FloatVector(repeating: scale), shiftVector = FloatVector(repeating: shift)
         Parallel.forEachChunk(x.count, costPerItem: 2) { range in
             VectorLoop.forEach(range) { i, lanes in
@@ -43,11 +50,11 @@ extension CPUBackend {
     /// in runs over which `y` is either contiguous (`inner == 1`) or one repeated value.
     @inline(__always)
     private func broadcastBinary(_ x: Tensor, _ y: Tensor, _ broadcast: Broadcast,
-                         _ f: (FloatVector, FloatVector) -> FloatVector) -> Tensor {
-        let left = values(x), right = values(y)
+                         _ f: (FloatVector, FloatVector) -> FloatVector) throws -> Tensor {
+        let left = try values(x), right = try values(y)
         let period = broadcast.period
         let inner = period == 1 ? x.count : broadcast.inner
-        let (result, out) = makeTensor(x.shape)
+        let (result, out) = try makeTensor(x.shape)
         Parallel.forEachChunk(x.count, costPerItem: 2) { range in
             var i = range.lowerBound
             while i < range.upperBound {

@@ -5,8 +5,8 @@ extension CPUBackend {
     /// `costPerItem` is the rough floating-point work of one `value` call (about 20 for a
     /// transcendental function).
     @inline(__always)
-    func generate(_ shape: Shape, costPerItem: Int, _ value: (Int) -> Float) -> Tensor {
-        let (tensor, out) = makeTensor(shape)
+    func generate(_ shape: Shape, costPerItem: Int, _ value: (Int) -> Float) throws -> Tensor {
+        let (tensor, out) = try makeTensor(shape)
         Parallel.forEachChunk(shape.count, costPerItem: costPerItem) { range in
             for i in range { out[i] = value(i) }
         }
@@ -17,8 +17,8 @@ extension CPUBackend {
     /// lanes of `value(start, lanes)`, over the groups of `VectorLoop.forEach`, filled in
     /// parallel chunks. `costPerItem` is as in `generate`, per element.
     @inline(__always)
-    func generateVectors(_ shape: Shape, costPerItem: Int, _ value: (_ start: Int, _ lanes: Int) -> FloatVector) -> Tensor {
-        let (tensor, out) = makeTensor(shape)
+    func generateVectors(_ shape: Shape, costPerItem: Int, _ value: (_ start: Int, _ lanes: Int) -> FloatVector) throws -> Tensor {
+        let (tensor, out) = try makeTensor(shape)
         Parallel.forEachChunk(shape.count, costPerItem: costPerItem) { range in
             VectorLoop.forEach(range) { start, lanes in out.store(value(start, lanes), at: start, lanes: lanes) }
         }
@@ -27,18 +27,18 @@ extension CPUBackend {
 
     /// The read-only storage of a tensor of this backend.
     @inline(__always)
-    func values(_ tensor: Tensor) -> UnsafePointer<Float> { UnsafePointer(buffer(tensor).pointer) }
+    func values(_ tensor: Tensor) throws -> UnsafePointer<Float> { UnsafePointer(try buffer(tensor).pointer) }
 
     /// The single value of a one-element tensor (an upstream scalar gradient).
     @inline(__always)
-    func scalarValue(_ tensor: Tensor) -> Float { buffer(tensor).pointer[0] }
+    func scalarValue(_ tensor: Tensor) throws -> Float { try buffer(tensor).pointer[0] }
 
     /// A new tensor of `shape` written row by row (rows along the last axis, in parallel) by
     /// `body(start, columns, outputRow)`, where `start` is the flat index of the row's first
     /// element and `outputRow` points at it.
-    func mapRows(_ shape: Shape, _ body: (_ start: Int, _ columns: Int, _ output: UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+    func mapRows(_ shape: Shape, _ body: (_ start: Int, _ columns: Int, _ output: UnsafeMutablePointer<Float>) -> Void) throws -> Tensor {
         let columns = shape[shape.rank - 1]
-        let (result, out) = makeTensor(shape)
+        let (result, out) = try makeTensor(shape)
         Parallel.forEachChunk(shape.count / columns, costPerItem: columns * 20) { rows in
             for row in rows { body(row * columns, columns, out + row * columns) }
         }

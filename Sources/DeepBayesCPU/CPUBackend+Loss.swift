@@ -7,10 +7,10 @@ import DeepBayesCore
 /// make that row's loss and gradient row NaN (no trap, no read outside the row).
 extension CPUBackend {
     /// `ℓ[r] = lse(logits[r]) - logits[r, label[r]]`, shape `[N]`.
-    public func crossEntropy(_ logits: Tensor, _ labels: Tensor) throws -> Tensor {
-        let x = values(logits), label = values(labels), count = logits.count
+    public func _crossEntropy(_ logits: Tensor, _ labels: Tensor) throws -> Tensor {
+        let x = try values(logits), label = try values(labels), count = logits.count
         let classes = logits.shape[1]
-        return generate(labels.shape, costPerItem: classes * 20) { row in
+        return try generate(labels.shape, costPerItem: classes * 20) { row in
             guard let target = Self.classIndex(label[row], classes: classes) else { return .nan }
             let start = row * classes
             return VectorLoop.logSumExp(x + start, count: classes, readable: count - start) - x[start + target]
@@ -18,9 +18,9 @@ extension CPUBackend {
     }
 
     /// `∂L/∂logits[r, c] = g[r] · (e^{logits[r, c] - lse_r} - [c == label[r]])`.
-    public func crossEntropyBackward(_ logits: Tensor, _ labels: Tensor, _ gradOutput: Tensor) throws -> Tensor {
-        let x = values(logits), label = values(labels), g = values(gradOutput), count = logits.count
-        return mapRows(logits.shape) { start, classes, result in
+    public func _crossEntropyBackward(_ logits: Tensor, _ labels: Tensor, _ gradOutput: Tensor) throws -> Tensor {
+        let x = try values(logits), label = try values(labels), g = try values(gradOutput), count = logits.count
+        return try mapRows(logits.shape) { start, classes, result in
             let row = start / classes
             guard let target = Self.classIndex(label[row], classes: classes) else {
                 result.update(repeating: .nan, count: classes)
@@ -36,18 +36,18 @@ extension CPUBackend {
     }
 
     /// `ℓ = softplus(x) - x·t`, with `softplus(x) = max(x, 0) + ln(1 + e^{-|x|})` (`Softplus`).
-    public func bceWithLogits(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
-        let x = values(logits), t = values(targets)
-        return generateVectors(logits.shape, costPerItem: 20) { i, n in
+    public func _bceWithLogits(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
+        let x = try values(logits), t = try values(targets)
+        return try generateVectors(logits.shape, costPerItem: 20) { i, n in
             let logit = x.vector(at: i, lanes: n)
             return Softplus(logit).value - logit * t.vector(at: i, lanes: n)
         }
     }
 
     /// `∂L/∂x = g · (σ(x) - t)`.
-    public func bceWithLogitsBackward(_ logits: Tensor, _ targets: Tensor, _ gradOutput: Tensor) throws -> Tensor {
-        let x = values(logits), t = values(targets), g = values(gradOutput)
-        return generateVectors(logits.shape, costPerItem: 20) { i, n in
+    public func _bceWithLogitsBackward(_ logits: Tensor, _ targets: Tensor, _ gradOutput: Tensor) throws -> Tensor {
+        let x = try values(logits), t = try values(targets), g = try values(gradOutput)
+        return try generateVectors(logits.shape, costPerItem: 20) { i, n in
             g.vector(at: i, lanes: n) * (VectorMath.sigmoid(x.vector(at: i, lanes: n)) - t.vector(at: i, lanes: n))
         }
     }

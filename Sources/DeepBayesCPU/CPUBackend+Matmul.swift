@@ -4,10 +4,10 @@ extension CPUBackend {
     /// `C[b, i, j] = Σ_p op(A)[b, i, p] · op(B)[b, p, j]` by `sgemm`, one product per batch entry.
     /// A batch at least as large as the thread count runs one whole product per thread;
     /// otherwise each product is split across the threads.
-    public func matmul(_ a: Tensor, _ b: Tensor, geometry g: MatmulGeometry) throws -> Tensor {
+    public func _matmul(_ a: Tensor, _ b: Tensor, geometry g: MatmulGeometry) throws -> Tensor {
         let shape: Shape = a.shape.rank == 3 ? [g.batch, g.m, g.n] : [g.m, g.n]
-        let (result, c) = makeTensor(shape)
-        let pa = buffer(a).pointer, pb = buffer(b).pointer
+        let (result, c) = try makeTensor(shape)
+        let pa = try buffer(a).pointer, pb = try buffer(b).pointer
         let lda = g.transposeA ? g.m : g.k
         let ldb = g.transposeB ? g.k : g.n
         func product(_ index: Int, parallel: Bool) {

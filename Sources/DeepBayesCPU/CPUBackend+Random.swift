@@ -10,28 +10,28 @@ extension CPUBackend {
     typealias ValueGroup = (FloatVector, FloatVector, FloatVector, FloatVector)
 
     /// `u[i] = Philox.uniform(word i % 4 of block random.block(of: i))`, in (0, 1].
-    public func randomUniform(_ shape: Shape, _ random: RandomStream) throws -> Tensor {
-        fillBlocks(shape, random) { w in (Philox.uniform(w.0), Philox.uniform(w.1), Philox.uniform(w.2), Philox.uniform(w.3)) }
+    public func _randomUniform(_ shape: Shape, _ random: RandomStream) throws -> Tensor {
+        try fillBlocks(shape, random) { w in (Philox.uniform(w.0), Philox.uniform(w.1), Philox.uniform(w.2), Philox.uniform(w.3)) }
     }
 
     /// Box–Muller in `Float` on lane pairs (0, 1) and (2, 3) of each block (`Philox.normals16`).
-    public func randomNormal(_ shape: Shape, _ random: RandomStream) throws -> Tensor {
-        fillBlocks(shape, random, Philox.normals16)
+    public func _randomNormal(_ shape: Shape, _ random: RandomStream) throws -> Tensor {
+        try fillBlocks(shape, random, Philox.normals16)
     }
 
     /// `m[i] = u[i] > p ? 1 / (1 - p) : 0` with `u` as in `randomUniform`.
-    public func dropoutMask(_ shape: Shape, dropProbability p: Float, _ random: RandomStream) throws -> Tensor {
+    public func _dropoutMask(_ shape: Shape, dropProbability p: Float, _ random: RandomStream) throws -> Tensor {
         let keep = 1 / (1 - p)
         func mask(_ x: UInt32Vector) -> FloatVector { FloatVector().replacing(with: keep, where: Philox.uniform(x) .> p) }
-        return fillBlocks(shape, random) { w in (mask(w.0), mask(w.1), mask(w.2), mask(w.3)) }
+        return try fillBlocks(shape, random) { w in (mask(w.0), mask(w.1), mask(w.2), mask(w.3)) }
     }
 
     /// A tensor whose elements `64g ..< 64g + 64` are `transform(Philox.words16(seed, stream,
     /// random.block(of: 64g)))` interleaved by element (the last group cut to the element
     /// count), groups filled in parallel.
     @_transparent
-    private func fillBlocks(_ shape: Shape, _ random: RandomStream, _ transform: (WordGroup) -> ValueGroup) -> Tensor {
-        let (result, out) = makeTensor(shape)
+    private func fillBlocks(_ shape: Shape, _ random: RandomStream, _ transform: (WordGroup) -> ValueGroup) throws -> Tensor {
+        let (result, out) = try makeTensor(shape)
         let count = shape.count
         Parallel.forEachChunk(Self.groupCount(count), costPerItem: 1024) { groups in
             Self.fillGroups(groups, out, count: count, random, transform, then: IgnoreDraws())

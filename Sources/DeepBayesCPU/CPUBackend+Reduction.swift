@@ -6,19 +6,19 @@ import DeepBayesCore
 extension CPUBackend {
     /// `Σ x[i]`, shape `[]`; relative error about `1e-7 · (1 + log(count))` for same-signed
     /// values.
-    public func sum(_ x: Tensor) throws -> Tensor {
-        let input = values(x)
+    public func _sum(_ x: Tensor) throws -> Tensor {
+        let input = try values(x)
         let total = Parallel.deterministicSum(x.count) { range in
             VectorLoop.sum(input + range.lowerBound, count: range.count)
         }
-        return generate(.scalar, costPerItem: 1) { _ in Float(total) }
+        return try generate(.scalar, costPerItem: 1) { _ in Float(total) }
     }
 
     /// `y[j] = Σ_{i : (i / inner) % period == j} x[i]`, shape `[period]`. Rows of
     /// `inner · period` elements are grouped into pieces of about `Parallel.reductionBlock`
     /// elements; each piece sums its rows in `Double` per `j`, and the pieces are added in order.
-    public func sumBroadcast(_ x: Tensor, broadcast: Broadcast) throws -> Tensor {
-        let input = values(x)
+    public func _sumBroadcast(_ x: Tensor, broadcast: Broadcast) throws -> Tensor {
+        let input = try values(x)
         let inner = broadcast.inner, period = broadcast.period
         let rowLength = inner * period
         let rows = x.count / rowLength
@@ -38,8 +38,8 @@ extension CPUBackend {
                 }
             }
         }
-        return partials.withUnsafeBufferPointer { partial in
-            generate([period], costPerItem: pieces) { j in
+        return try partials.withUnsafeBufferPointer { partial in
+            try generate([period], costPerItem: pieces) { j in
                 var total = 0.0
                 for piece in 0..<pieces { total += partial[piece * period + j] }
                 return Float(total)
@@ -48,9 +48,9 @@ extension CPUBackend {
     }
 
     /// `y[r, c] = e^{x[r, c] - lse_r}` with `lse_r = VectorLoop.logSumExp(row r)`.
-    public func softmax(_ x: Tensor) throws -> Tensor {
-        let input = values(x), count = x.count
-        return mapRows(x.shape) { start, columns, output in
+    public func _softmax(_ x: Tensor) throws -> Tensor {
+        let input = try values(x), count = x.count
+        return try mapRows(x.shape) { start, columns, output in
             let row = input + start, readable = count - start
             let lse = VectorLoop.logSumExp(row, count: columns, readable: readable)
             VectorLoop.forEach(0..<columns) { c, n in
@@ -60,9 +60,9 @@ extension CPUBackend {
     }
 
     /// `y[r, c] = x[r, c] - lse_r`, the max-shifted log-sum-exp of the row.
-    public func logSoftmax(_ x: Tensor) throws -> Tensor {
-        let input = values(x), count = x.count
-        return mapRows(x.shape) { start, columns, output in
+    public func _logSoftmax(_ x: Tensor) throws -> Tensor {
+        let input = try values(x), count = x.count
+        return try mapRows(x.shape) { start, columns, output in
             let row = input + start, readable = count - start
             let lse = VectorLoop.logSumExp(row, count: columns, readable: readable)
             VectorLoop.forEach(0..<columns) { c, n in
@@ -72,9 +72,9 @@ extension CPUBackend {
     }
 
     /// `∂L/∂x[r, c] = y[r, c] · (g[r, c] - Σ_c' g[r, c'] y[r, c'])`.
-    public func softmaxBackward(_ output: Tensor, _ gradOutput: Tensor) throws -> Tensor {
-        let y = values(output), g = values(gradOutput), count = output.count
-        return mapRows(output.shape) { start, columns, result in
+    public func _softmaxBackward(_ output: Tensor, _ gradOutput: Tensor) throws -> Tensor {
+        let y = try values(output), g = try values(gradOutput), count = output.count
+        return try mapRows(output.shape) { start, columns, result in
             let yRow = y + start, gRow = g + start, readable = count - start
             var lanes = FloatVector()
             VectorLoop.forEach(0..<columns) { c, n in
@@ -89,9 +89,9 @@ extension CPUBackend {
     }
 
     /// `∂L/∂x[r, c] = g[r, c] - e^{y[r, c]} Σ_c' g[r, c']`.
-    public func logSoftmaxBackward(_ output: Tensor, _ gradOutput: Tensor) throws -> Tensor {
-        let y = values(output), g = values(gradOutput), count = output.count
-        return mapRows(output.shape) { start, columns, result in
+    public func _logSoftmaxBackward(_ output: Tensor, _ gradOutput: Tensor) throws -> Tensor {
+        let y = try values(output), g = try values(gradOutput), count = output.count
+        return try mapRows(output.shape) { start, columns, result in
             let yRow = y + start, gRow = g + start, readable = count - start
             var lanes = FloatVector()
             VectorLoop.forEach(0..<columns) { c, n in lanes += gRow.vector(at: c, lanes: n, readable: readable, padding: 0) }
@@ -100,6 +100,17 @@ extension CPUBackend {
                 let gradient = gRow.vector(at: c, lanes: n, readable: readable, padding: 0)
                 result.store(gradient - VectorMath.exp(yRow.vector(at: c, lanes: n, readable: readable, padding: 0)) * total, at: c, lanes: n)
             }
+        }
+    }
+
+    /// `y[r] = max_c x[r, c]` over the last axis; a NaN in the row gives NaN.
+    public func _rowMaximum(_ x: Tensor, columns: Int) throws -> Tensor {
+        let input = try values(x)
+        return try generate([x.count / columns], costPerItem: columns) { r in
+            let row = input + r * columns
+            var largest = row[0]
+            for c in 1..<max(columns, 1) where !largest.isNaN && !(row[c] <= largest) { largest = row[c] }
+            return largest
         }
     }
 }

@@ -7,7 +7,21 @@ import Foundation
 public final class CPUBackend: Backend {
     public let name = "cpu"
 
-    public init() {}
+    /// The pool tensor storage comes from: the process-wide one, or a private one with a limit.
+    let pool: HostMemoryPool
+
+    /// A CPU backend on the process-wide memory pool.
+    public init() { pool = .shared }
+
+    /// A CPU backend whose tensors come from a private pool that may hold at most `bytes` live
+    /// and idle in all: it simulates a smaller machine (the memory-pressure tests use it).
+    public init(memoryLimitBytes bytes: Int) {
+        pool = HostMemoryPool()
+        pool.setCapacityLimit(bytes: bytes)
+    }
+
+    /// Bytes of freed tensor storage the pool keeps for reuse now.
+    public var idleMemoryBytes: Int { pool.idleBufferBytes }
 
     /// The registry entry for `--device cpu`.
     public static let factory = BackendFactory(
@@ -20,8 +34,21 @@ public final class CPUBackend: Backend {
             return CPUBackend()
         },
         devices: {
-            [DeviceInfo(selector: "cpu", details: [("name", CPUBackend.processorName), ("threads", "\(Parallel.threadCount)")])]
+            [DeviceInfo(selector: "cpu", name: CPUBackend.processorName, capabilities: CPUBackend.hostCapabilities(),
+                        details: [("threads", "\(Parallel.threadCount)")])]
         })
+
+    /// Every fused kernel has a SIMD implementation here.
+    public var capabilities: BackendCapabilities { Self.hostCapabilities() }
+
+    /// The host's memory from `/proc/meminfo`; a single allocation may be as large as the
+    /// memory the machine has.
+    static func hostCapabilities() -> BackendCapabilities {
+        let memory = HostMemory.read()
+        return BackendCapabilities(deviceKind: .cpu, totalMemoryBytes: memory.total, freeMemoryBytes: memory.available,
+                                   maximumAllocationBytes: memory.total, computeUnits: Parallel.threadCount,
+                                   nativeKernels: Set(FusedKernel.allCases))
+    }
 
     public var deviceDescription: String { "\(CPUBackend.processorName) (\(Parallel.threadCount) threads)" }
 
@@ -43,38 +70,40 @@ public final class CPUBackend: Backend {
 
     /// The buffer of a tensor this backend made (ownership is checked by the callers).
     @inline(__always)
-    func buffer(_ tensor: Tensor) -> CPUBuffer { unsafeDowncast(tensor.storage, to: CPUBuffer.self) }
+    func buffer(_ tensor: Tensor) throws -> CPUBuffer { try storage(of: tensor, as: CPUBuffer.self) }
 
     /// A new uninitialized tensor of `shape`; kernels fill every element.
-    func makeTensor(_ shape: Shape) -> (Tensor, UnsafeMutablePointer<Float>) {
-        let storage = CPUBuffer(count: shape.count)
+    func makeTensor(_ shape: Shape) throws -> (Tensor, UnsafeMutablePointer<Float>) {
+        let storage = try CPUBuffer(count: shape.count, pool: pool)
         return (Tensor(shape: shape, backend: self, storage: storage), storage.pointer)
     }
 
-    public func upload(_ values: [Float], shape: Shape) throws -> Tensor {
-        let (tensor, out) = makeTensor(shape)
+    public func _upload(_ values: [Float], shape: Shape) throws -> Tensor {
+        let (tensor, out) = try makeTensor(shape)
         values.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: values.count) }
         return tensor
     }
 
-    public func filled(_ shape: Shape, value: Float) throws -> Tensor {
-        let (tensor, out) = makeTensor(shape)
+    public func _filled(_ shape: Shape, value: Float) throws -> Tensor {
+        let (tensor, out) = try makeTensor(shape)
         out.update(repeating: value, count: shape.count)
         return tensor
     }
 
-    public func download(_ tensor: Tensor) throws -> [Float] {
-        try checkOwnership("download", tensor)
-        return Array(buffer(tensor).buffer)
+    public func _download(_ tensor: Tensor) throws -> [Float] {
+        return Array(try buffer(tensor).buffer)
     }
 
     /// CPU kernels finish before they return, so there is nothing to wait for.
     public func synchronize() throws {}
 
-    public func copy(_ tensor: Tensor) throws -> Tensor {
-        try checkOwnership("copy", tensor)
-        let (result, out) = makeTensor(tensor.shape)
-        out.update(from: buffer(tensor).pointer, count: tensor.count)
+    public func _assign(_ destination: Tensor, from source: Tensor) throws {
+        try buffer(destination).pointer.update(from: try buffer(source).pointer, count: source.count)
+    }
+
+    public func _copy(_ tensor: Tensor) throws -> Tensor {
+        let (result, out) = try makeTensor(tensor.shape)
+        out.update(from: try buffer(tensor).pointer, count: tensor.count)
         return result
     }
 }

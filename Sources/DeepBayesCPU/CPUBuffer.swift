@@ -2,14 +2,17 @@
 final class CPUBuffer {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
+    let pool: HostMemoryPool
 
-    /// Uninitialized storage for `count` floats (at least one, so a pointer always exists).
-    init(count: Int) {
+    /// Uninitialized storage for `count` floats (at least one, so a pointer always exists);
+    /// throws `allocationTooLarge` when the host cannot provide it.
+    init(count: Int, pool: HostMemoryPool) throws {
         self.count = count
-        pointer = HostMemoryPool.shared.take(count)
+        self.pool = pool
+        pointer = try pool.take(count)
     }
 
-    deinit { HostMemoryPool.shared.give(pointer, count: count) }
+    deinit { pool.give(pointer, count: count) }
 
     var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 }

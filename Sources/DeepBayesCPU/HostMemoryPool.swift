@@ -1,3 +1,4 @@
+import DeepBayesCore
 import Foundation
 
 /// Recycles large 64-byte-aligned host allocations: tensor storage and GEMM / im2col scratch.
@@ -6,6 +7,10 @@ import Foundation
 /// faults of first touch cost more than many kernels themselves. Freed blocks of at least
 /// `minimumPooledFloats` are therefore kept, by size class (quarter powers of two), up to
 /// `idleLimitBytes` in all; smaller ones go straight back to `malloc`, which is fast for them.
+///
+/// When an allocation fails (or would pass `capacityLimitBytes`, a ceiling tests set to
+/// simulate a small machine), the pool releases every idle block and tries once more; if that
+/// fails too, the request is a typed `allocationTooLarge` error, never a trap.
 final class HostMemoryPool {
     static let shared = HostMemoryPool()
 
@@ -15,8 +20,14 @@ final class HostMemoryPool {
     static let idleLimitBytes = 256 << 20
 
     private let lock = NSLock()
+
+    init() {}
     private var idle: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var idleBytes = 0
+    /// Bytes handed out and not yet given back (pooled sizes and small ones alike).
+    private var liveBytes = 0
+    /// The most bytes live and idle together, or nil for no limit but the machine's.
+    private var capacityLimitBytes: Int?
 
     /// The number of floats actually reserved for a request of `count`: `count` itself when
     /// small, else the next size class `2ᵏ·{1, 1.25, 1.5, 1.75}`.
@@ -28,39 +39,86 @@ final class HostMemoryPool {
     }
 
     /// Uninitialized memory for `capacity(for: count)` floats, exclusively the caller's until `give`.
-    func take(_ count: Int) -> UnsafeMutablePointer<Float> {
-        let capacity = Self.capacity(for: count)
-        if capacity >= Self.minimumPooledFloats {
-            lock.lock()
-            let reused = idle[capacity]?.popLast()
-            if reused != nil { idleBytes -= capacity * MemoryLayout<Float>.stride }
-            lock.unlock()
-            if let reused { return reused }
+    func take(_ count: Int) throws -> UnsafeMutablePointer<Float> {
+        let (capacity, overflow) = Self.capacity(for: min(count, Int.max / 8)).multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        guard !overflow, count <= Int.max / 8 else {
+            throw DeepBayesError.allocationTooLarge(backend: "cpu", bytes: nil, limit: capacityLimitBytes)
         }
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
-        return raw.bindMemory(to: Float.self, capacity: capacity)
+        let bytes = capacity, floats = capacity / MemoryLayout<Float>.stride
+        lock.lock()
+        defer { lock.unlock() }
+        if floats >= Self.minimumPooledFloats, let reused = idle[floats]?.popLast() {
+            idleBytes -= bytes
+            liveBytes += bytes
+            return reused
+        }
+        if let pointer = allocate(bytes) { return pointer }
+        releaseIdle()
+        if let pointer = allocate(bytes) { return pointer }
+        throw DeepBayesError.allocationTooLarge(backend: "cpu", bytes: bytes, limit: capacityLimitBytes)
     }
 
     /// Returns memory obtained from `take(count)` with the same `count`.
     func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
-        let capacity = Self.capacity(for: count), bytes = capacity * MemoryLayout<Float>.stride
-        if capacity >= Self.minimumPooledFloats {
-            lock.lock()
-            let keep = idleBytes + bytes <= Self.idleLimitBytes
-            if keep {
-                idle[capacity, default: []].append(pointer)
-                idleBytes += bytes
-            }
-            lock.unlock()
-            if keep { return }
+        let floats = Self.capacity(for: count), bytes = floats * MemoryLayout<Float>.stride
+        lock.lock()
+        defer { lock.unlock() }
+        liveBytes -= bytes
+        if floats >= Self.minimumPooledFloats, idleBytes + bytes <= Self.idleLimitBytes {
+            idle[floats, default: []].append(pointer)
+            idleBytes += bytes
+        } else {
+            free(pointer)
         }
-        UnsafeMutableRawPointer(pointer).deallocate()
+    }
+
+    /// Memory for a kernel's own temporaries (GEMM packing blocks, im2col columns, partial
+    /// sums), taken inside worker threads that cannot throw. Their sizes are bounded by the
+    /// cache blocking or by tensors that already exist, so failure means the machine is out of
+    /// memory altogether, and that stops the process with a message naming the size.
+    func takeScratch(_ count: Int) -> UnsafeMutablePointer<Float> {
+        do {
+            return try take(count)
+        } catch {
+            fatalError("out of host memory for \(count) floats of kernel scratch: \(error)")
+        }
     }
 
     /// Calls `body` with at least `count` floats of uninitialized, exclusively held scratch memory.
     func withScratch<R>(floats count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
-        let pointer = take(count)
+        let pointer = takeScratch(count)
         defer { give(pointer, count: count) }
         return try body(pointer)
+    }
+
+    /// Bytes kept for reuse now.
+    var idleBufferBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return idleBytes
+    }
+
+    /// Sets (or clears, with nil) the ceiling on live plus idle bytes.
+    func setCapacityLimit(bytes: Int?) {
+        lock.lock()
+        capacityLimitBytes = bytes
+        lock.unlock()
+    }
+
+    /// `posix_memalign` of `bytes` at 64-byte alignment, or nil when it fails or would pass the
+    /// capacity limit. Called with `lock` held.
+    private func allocate(_ bytes: Int) -> UnsafeMutablePointer<Float>? {
+        if let limit = capacityLimitBytes, liveBytes + idleBytes + bytes > limit { return nil }
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, 64, bytes) == 0, let raw else { return nil }
+        liveBytes += bytes
+        return raw.bindMemory(to: Float.self, capacity: bytes / MemoryLayout<Float>.stride)
+    }
+
+    /// Frees every idle block. Called with `lock` held.
+    private func releaseIdle() {
+        for pointer in idle.values.joined() { free(pointer) }
+        idle.removeAll()
+        idleBytes = 0
     }
 }

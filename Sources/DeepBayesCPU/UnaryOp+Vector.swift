@@ -16,6 +16,9 @@ extension UnaryOp {
         case .square: return x * x
         case .sqrt: return x.squareRoot()
         case .negate: return -x
+        case .abs: return x.replacing(with: -x, where: x .< 0)
+        case .sign: return FloatVector().replacing(with: 1, where: x .> 0).replacing(with: -1, where: x .< 0)
+        case .step: return FloatVector().replacing(with: 1, where: x .> 0)
         }
     }
 
@@ -37,6 +40,8 @@ extension UnaryOp {
         case .square: return 2 * x
         case .sqrt: return 1 / (2 * x.squareRoot())
         case .negate: return FloatVector(repeating: -1)
+        case .abs: return FloatVector().replacing(with: 1, where: x .> 0).replacing(with: -1, where: x .< 0)
+        case .sign, .step: return FloatVector()
         }
     }
 
@@ -44,25 +49,28 @@ extension UnaryOp {
     /// the per-element `switch` of `value` and `derivative` folds away and each case gets its
     /// own loop.
     @inline(__always)
-    func specialized<Result>(_ body: (UnaryOp) -> Result) -> Result {
+    func specialized<Result>(_ body: (UnaryOp) throws -> Result) rethrows -> Result {
         switch self {
-        case .relu: return body(.relu)
-        case .leakyRelu: return body(.leakyRelu)
-        case .tanh: return body(.tanh)
-        case .sigmoid: return body(.sigmoid)
-        case .softplus: return body(.softplus)
-        case .exp: return body(.exp)
-        case .log: return body(.log)
-        case .square: return body(.square)
-        case .sqrt: return body(.sqrt)
-        case .negate: return body(.negate)
+        case .relu: return try body(.relu)
+        case .leakyRelu: return try body(.leakyRelu)
+        case .tanh: return try body(.tanh)
+        case .sigmoid: return try body(.sigmoid)
+        case .softplus: return try body(.softplus)
+        case .exp: return try body(.exp)
+        case .log: return try body(.log)
+        case .square: return try body(.square)
+        case .sqrt: return try body(.sqrt)
+        case .negate: return try body(.negate)
+        case .abs: return try body(.abs)
+        case .sign: return try body(.sign)
+        case .step: return try body(.step)
         }
     }
 
     /// Rough floating-point work of `value` or `derivative`, for `Parallel.forEachChunk`.
     var cost: Int {
         switch self {
-        case .relu, .leakyRelu, .square, .negate: return 1
+        case .relu, .leakyRelu, .square, .negate, .abs, .sign, .step: return 1
         case .sqrt: return 4
         case .tanh, .sigmoid, .softplus, .exp, .log: return 20
         }

@@ -8,14 +8,17 @@ public enum DeepBayesError: Error, Equatable, CustomStringConvertible {
     case backendMismatch(operation: String, expected: String, found: String)
     /// `--device` named a backend that is not registered.
     case unknownBackend(name: String, available: [String])
-    /// The backend exists but cannot start here (for OpenCL: no platform or no device).
-    case backendUnavailable(name: String, reason: String)
+    /// The backend exists but cannot start here (for OpenCL: no platform or no device);
+    /// `hint` is the backend's own advice on how to make it available, if it has any.
+    case backendUnavailable(name: String, reason: String, hint: String?)
     /// A device API call failed; `code` is the API's own name for the error.
     case deviceFailure(call: String, code: String)
-    /// A device program failed to compile; `log` is the compiler's build log.
-    case kernelBuildFailed(program: String, log: String)
-    /// Kernel source files were not found in any of the searched directories.
-    case kernelSourcesNotFound(file: String, searched: [String])
+    /// A tensor of `bytes` (nil: more than any device can address) exceeds the largest single
+    /// allocation the backend's device allows, or the device's memory even after the backend
+    /// released its idle buffers and retried.
+    case allocationTooLarge(backend: String, bytes: Int?, limit: Int?)
+    /// A tensor's storage is not of the kind its backend makes (a `Tensor` built by hand).
+    case foreignStorage(backend: String, found: String)
     /// A file could not be read or written, or its contents are not what they claim to be
     /// (missing, truncated, a wrong magic number, mismatched sizes); `path` names the file.
     case invalidFile(path: String, reason: String)
@@ -30,16 +33,35 @@ public enum DeepBayesError: Error, Equatable, CustomStringConvertible {
             return "\(operation): tensors from different backends (expected \(expected), got \(found))"
         case let .unknownBackend(name, available):
             return "unknown device '\(name)'; available: \(available.joined(separator: ", "))"
-        case let .backendUnavailable(name, reason):
-            return "device '\(name)' is unavailable: \(reason)"
+        case let .backendUnavailable(name, reason, hint):
+            return "device '\(name)' is unavailable: \(reason)" + (hint.map { " (\($0))" } ?? "")
         case let .deviceFailure(call, code):
             return "\(call) failed with \(code)"
-        case let .kernelBuildFailed(program, log):
-            return "building kernel program \(program) failed:\n\(log)"
+        case let .allocationTooLarge(backend, bytes, limit):
+            let asked = bytes.map { "\($0) bytes" } ?? "more bytes than fit in 64 bits"
+            return "\(backend): cannot allocate \(asked)" + (limit.map { "; the device allows at most \($0) bytes" } ?? "")
+        case let .foreignStorage(backend, found):
+            return "\(backend): tensor storage of type \(found) was not made by this backend"
         case let .invalidFile(path, reason):
             return "\(path): \(reason)"
-        case let .kernelSourcesNotFound(file, searched):
-            return "kernel source \(file) not found; searched: \(searched.joined(separator: ", ")) (set DEEPBAYES_KERNELS to the Kernels directory)"
         }
+    }
+}
+
+/// An error that belongs to one backend (for OpenCL: a kernel build log, missing kernel
+/// sources). Backends define their own types; front ends print `description` and `hint`
+/// without knowing which backend failed.
+public protocol BackendError: Error, CustomStringConvertible {
+    /// The registry name of the backend that failed.
+    var backend: String { get }
+    /// Advice on how to fix it, if the backend has any.
+    var hint: String? { get }
+}
+
+extension DeepBayesError {
+    /// The advice a front end prints under the message (the backend's install hint).
+    public var hint: String? {
+        if case let .backendUnavailable(_, _, hint) = self { return hint }
+        return nil
     }
 }

@@ -60,17 +60,13 @@ public struct Batches: RandomAccessCollection, Sendable {
         }
     }
 
-    /// The Philox stream of epoch `e`'s shuffle: `shuffleStream + e` (`0x5348_5546` is "SHUF"),
-    /// far from the small stream numbers the layers use for their noise.
-    public static let shuffleStream: UInt64 = 0x5348_5546_0000_0000
-
     /// A uniformly random permutation of `0..<count`: Fisher–Yates where step `k` (swapping
     /// position `i = count - 1 - k` with `j ∈ 0...i`) reads Philox block `k` of stream
-    /// `shuffleStream + epoch` under `seed` and takes `j = ⌊(w₁·2³² + w₀)·(i + 1) / 2⁶⁴⌋` from its
+    /// `RandomPass(.shuffling, index: epoch)` under `seed` and takes `j = ⌊(w₁·2³² + w₀)·(i + 1) / 2⁶⁴⌋` from its
     /// first two words (bias below `count / 2⁶⁴`).
     public static func permutation(count: Int, seed: UInt64, epoch: Int) -> [Int] {
         var order = Array(0..<Swift.max(count, 0))
-        let stream = shuffleStream &+ UInt64(truncatingIfNeeded: epoch)
+        let stream = RandomPass(.shuffling, index: UInt64(truncatingIfNeeded: epoch)).stream(draw: 0)
         var k: UInt64 = 0
         for i in order.indices.dropFirst().reversed() {
             let words = Philox.words(seed: seed, stream: stream, block: k)

@@ -112,7 +112,7 @@ public final class GANModel {
     /// `recalibrationBatches` minibatches of fresh codes. Call before sampling after training.
     public func recalibrateAveragedGenerator(seed: UInt64, on backend: any Backend) throws {
         for batch in 0..<UInt64(GANModel.recalibrationBatches) {
-            let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .training, seed: seed, pass: 3 << 40 | batch)
+            let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .training, seed: seed, pass: RandomPass(.recalibration, index: batch))
             _ = try averagedGenerator(context.tape.constant(noise(count: 128, context)), context)
         }
     }
@@ -128,7 +128,7 @@ public final class GANModel {
         let tape = context.tape, backend = context.backend
         let batch = real.shape[0]
         let generatorContext = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: context.mode,
-                                              seed: context.seed, pass: context.pass ^ (1 << 47))
+                                              seed: context.seed, pass: context.pass.part(1))
         let fake = try generator(generatorContext.tape.constant(noise(count: batch, generatorContext)), generatorContext).value
         let ones = try backend.filled([batch, 1], value: 1), zeros = try backend.zeros([batch, 1])
         let realLoss = try tape.mean(tape.binaryCrossEntropy(logits: discriminator(tape.constant(real), context), targets: ones))
@@ -147,7 +147,7 @@ public final class GANModel {
 
     /// Images in [0, 1] (`[count, 784]`) from the averaged generator in inference mode.
     public func sample(count: Int, seed: UInt64, on backend: any Backend) throws -> Tensor {
-        let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: seed, pass: 1 << 40)
+        let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: seed, pass: RandomPass(.sampling, index: 0))
         let images = try averagedGenerator(context.tape.constant(noise(count: count, context)), context).value
         return try backend.scaled(images, by: 0.5, plus: 0.5)
     }

@@ -16,12 +16,16 @@ enum KernelArgument {
 extension OpenCLBackend {
     /// Sets `arguments` on kernel `name` of `program` and enqueues it over `global` work-items
     /// (rounded up to a multiple of `local` when given; kernels check their bounds). Returns
-    /// without waiting: the in-order queue orders it after earlier work.
+    /// without waiting: the in-order queue orders it after earlier work. A `local` work-group
+    /// beyond the device's or the kernel's limit throws `invalidArgument` (see `workGroupOverflow`).
     func launch(_ program: KernelProgram, _ name: String, options: String = "", global: [Int], local: [Int]? = nil,
                 _ arguments: [KernelArgument]) throws {
         lock.lock()
         defer { lock.unlock() }
         let kernel = try programs.kernel(program, name, options: options)
+        if let local, let reason = try workGroupOverflow(local.reduce(1, *), kernel: kernel) {
+            throw DeepBayesError.invalidArgument(operation: name, reason: "work-group \(local.map(String.init).joined(separator: "x")): \(reason)")
+        }
         for (index, argument) in arguments.enumerated() {
             let status: cl_int
             switch argument {

@@ -13,7 +13,8 @@ enum KernelSources {
         ResourceDirectories.candidates(named: "Kernels", environmentVariable: "DEEPBAYES_KERNELS")
     }
 
-    /// The text of `Kernels/<name>.cl` from the first directory that has it.
+    /// The text of `Kernels/<name>.cl` from the first directory that has it; throws
+    /// `OpenCLError.kernelSourcesNotFound` when none has it.
     static func source(_ name: String) throws -> String {
         let file = name + ".cl"
         let directories = searchDirectories
@@ -21,6 +22,6 @@ enum KernelSources {
             let url = directory.appendingPathComponent(file)
             if let text = try? String(contentsOf: url, encoding: .utf8) { return text }
         }
-        throw DeepBayesError.kernelSourcesNotFound(file: file, searched: directories.map(\.path))
+        throw OpenCLError.kernelSourcesNotFound(file: file, searched: directories.map(\.path))
     }
 }

@@ -2,74 +2,74 @@ import DeepBayesCore
 
 extension OpenCLBackend {
     /// `w = μ + softplus(ρ)·ε` with Philox normals `ε`, fused (kernel `sample_gaussian`).
-    public func sampleGaussian(_ mu: Tensor, _ rho: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
+    public func _sampleGaussian(_ mu: Tensor, _ rho: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         try sample("sample_gaussian", mu, rho, random)
     }
 
     /// `∂L/∂ρ = g·ε·sigmoid(ρ)` (kernel `sample_gaussian_backward`).
-    public func sampleGaussianBackward(_ rho: Tensor, _ noise: Tensor, _ gradSample: Tensor) throws -> Tensor {
+    public func _sampleGaussianBackward(_ rho: Tensor, _ noise: Tensor, _ gradSample: Tensor) throws -> Tensor {
         try elementwise("sample_gaussian_backward", rho, noise, gradSample)
     }
 
     /// `b = m + √(v + 1e-8)·ε` (kernel `sample_local`).
-    public func sampleLocal(_ mean: Tensor, _ variance: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
+    public func _sampleLocal(_ mean: Tensor, _ variance: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         try sample("sample_local", mean, variance, random)
     }
 
     /// `∂L/∂v = g·ε / (2s)` (kernel `sample_local_backward`).
-    public func sampleLocalBackward(_ variance: Tensor, _ noise: Tensor, _ gradSample: Tensor) throws -> Tensor {
+    public func _sampleLocalBackward(_ variance: Tensor, _ noise: Tensor, _ gradSample: Tensor) throws -> Tensor {
         try elementwise("sample_local_backward", variance, noise, gradSample)
     }
 
     /// `Σ KL(N(μ, σ²) ‖ N(0, s²))`: per-element terms (kernel `kl_gaussian_terms`), then the
     /// deterministic `sumBuffer`; a `[]` tensor on the device.
-    public func klGaussian(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float) throws -> Tensor {
+    public func _klGaussian(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float) throws -> Tensor {
         try summedTerms("kl_gaussian_terms", [mu, rho], [.float(s)])
     }
 
     /// Gradients of `klGaussian` for a scalar `g` on the device (kernel `kl_gaussian_backward`).
-    public func klGaussianBackward(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float, _ gradOutput: Tensor) throws -> (mu: Tensor, rho: Tensor) {
+    public func _klGaussianBackward(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float, _ gradOutput: Tensor) throws -> (mu: Tensor, rho: Tensor) {
         let (dmu, dmuOut) = try makeTensor(mu.shape)
         let (drho, drhoOut) = try makeTensor(mu.shape)
         try launch(.bayes, "kl_gaussian_backward", global: [chunks(mu.count)],
-                   [.buffer(buffer(mu)), .buffer(buffer(rho)), .buffer(buffer(gradOutput)), .buffer(dmuOut), .buffer(drhoOut),
+                   [.buffer(try buffer(mu)), .buffer(try buffer(rho)), .buffer(try buffer(gradOutput)), .buffer(dmuOut), .buffer(drhoOut),
                     .int(mu.count), .float(s)])
         return (dmu, drho)
     }
 
     /// `Σ log N(w; μ, σ²) - log p(w)` for the scale-mixture prior, log-sum-exp inside (kernel
     /// `mixture_kl_terms`, then `sumBuffer`).
-    public func mixtureKL(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior) throws -> Tensor {
+    public func _mixtureKL(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior) throws -> Tensor {
         try summedTerms("mixture_kl_terms", [sample, mu, rho], priorArguments(prior))
     }
 
     /// Partial gradients of `mixtureKL` for a scalar `g` on the device (kernel `mixture_kl_backward`).
-    public func mixtureKLBackward(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior,
+    public func _mixtureKLBackward(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior,
                                   _ gradOutput: Tensor) throws -> (sample: Tensor, mu: Tensor, rho: Tensor) {
         let (dw, dwOut) = try makeTensor(mu.shape)
         let (dmu, dmuOut) = try makeTensor(mu.shape)
         let (drho, drhoOut) = try makeTensor(mu.shape)
         try launch(.bayes, "mixture_kl_backward", global: [chunks(mu.count)],
-                   [sample, mu, rho, gradOutput].map { .buffer(buffer($0)) }
+                   [sample, mu, rho, gradOutput].map { .buffer(try buffer($0)) }
                    + [.buffer(dwOut), .buffer(dmuOut), .buffer(drhoOut), .int(mu.count)] + priorArguments(prior))
         return (dw, dmu, drho)
     }
 
     /// Per-row VAE KL `-½ Σ_d (1 + λ - μ² - e^λ)` (kernel `kl_standard_normal`, one work-item per row).
-    public func klStandardNormal(_ mean: Tensor, _ logVariance: Tensor) throws -> Tensor {
+    public func _klStandardNormal(_ mean: Tensor, _ logVariance: Tensor) throws -> Tensor {
         let (rows, cols) = (mean.shape[0], mean.shape[1])
         let (k, out) = try makeTensor([rows])
         try launch(.bayes, "kl_standard_normal", global: [rows],
-                   [.buffer(buffer(mean)), .buffer(buffer(logVariance)), .buffer(out), .int(rows), .int(cols)])
+                   [.buffer(try buffer(mean)), .buffer(try buffer(logVariance)), .buffer(out), .int(rows), .int(cols)])
         return k
     }
 
     /// `∂/∂μ = g[r]·μ`, `∂/∂λ = g[r]·½(e^λ - 1)` (kernel `kl_standard_normal_backward`).
-    public func klStandardNormalBackward(_ mean: Tensor, _ logVariance: Tensor, _ gradOutput: Tensor) throws -> (mean: Tensor, logVariance: Tensor) {
+    public func _klStandardNormalBackward(_ mean: Tensor, _ logVariance: Tensor, _ gradOutput: Tensor) throws -> (mean: Tensor, logVariance: Tensor) {
         let (dmean, dmeanOut) = try makeTensor(mean.shape)
         let (dlv, dlvOut) = try makeTensor(mean.shape)
         try launch(.bayes, "kl_standard_normal_backward", global: [mean.count],
-                   [.buffer(buffer(mean)), .buffer(buffer(logVariance)), .buffer(buffer(gradOutput)), .buffer(dmeanOut), .buffer(dlvOut),
+                   [.buffer(try buffer(mean)), .buffer(try buffer(logVariance)), .buffer(try buffer(gradOutput)), .buffer(dmeanOut), .buffer(dlvOut),
                     .int(mean.count), .int(mean.shape[1])])
         return (dmean, dlv)
     }
@@ -79,7 +79,7 @@ extension OpenCLBackend {
         let (sample, sampleOut) = try makeTensor(a.shape)
         let (noise, noiseOut) = try makeTensor(a.shape)
         try launch(.bayes, kernel, global: [chunks(a.count)],
-                   [.buffer(buffer(a)), .buffer(buffer(b)), .buffer(sampleOut), .buffer(noiseOut), .int(a.count),
+                   [.buffer(try buffer(a)), .buffer(try buffer(b)), .buffer(sampleOut), .buffer(noiseOut), .int(a.count),
                     .ulong(random.seed), .ulong(random.stream), .ulong(random.firstBlock)])
         return (sample, noise)
     }
@@ -88,7 +88,7 @@ extension OpenCLBackend {
     private func elementwise(_ kernel: String, _ a: Tensor, _ b: Tensor, _ c: Tensor) throws -> Tensor {
         let (result, out) = try makeTensor(a.shape)
         try launch(.bayes, kernel, global: [chunks(a.count)],
-                   [.buffer(buffer(a)), .buffer(buffer(b)), .buffer(buffer(c)), .buffer(out), .int(a.count)])
+                   [.buffer(try buffer(a)), .buffer(try buffer(b)), .buffer(try buffer(c)), .buffer(out), .int(a.count)])
         return result
     }
 
@@ -96,7 +96,7 @@ extension OpenCLBackend {
     private func summedTerms(_ kernel: String, _ inputs: [Tensor], _ extra: [KernelArgument]) throws -> Tensor {
         let count = inputs[0].count
         let terms = try makeBuffer(count: count)
-        try launch(.bayes, kernel, global: [chunks(count)], inputs.map { .buffer(buffer($0)) } + [.buffer(terms), .int(count)] + extra)
+        try launch(.bayes, kernel, global: [chunks(count)], inputs.map { .buffer(try buffer($0)) } + [.buffer(terms), .int(count)] + extra)
         return wrap(try sumBuffer(terms, count: count), .scalar)
     }
 

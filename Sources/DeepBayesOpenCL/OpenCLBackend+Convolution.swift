@@ -15,31 +15,31 @@ extension OpenCLBackend {
     static let filterChunk = 1024
 
     /// `y = conv2d(x, w)`; returns `geometry.outputShape`.
-    public func conv2d(_ input: Tensor, _ filter: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
+    public func _conv2d(_ input: Tensor, _ filter: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
         let product = MatmulGeometry(m: g.outChannels, n: columns(g), k: depth(g))
         let pixels = g.outHeight * g.outWidth
         if matmulStrategy == .panels {
-            let ap = PanelOperand.inPlace(buffer(filter), rows: g.outChannels, depth: depth(g), width: 8, transposed: false)
-            let col = try im2col(buffer(input), g, .panels(aCount: depth(g), qCount: columns(g), width: 16, chunk: depth(g), transposed: true))
+            let ap = PanelOperand.inPlace(try buffer(filter), rows: g.outChannels, depth: depth(g), width: 8, transposed: false)
+            let col = try im2col(try buffer(input), g, .panels(aCount: depth(g), qCount: columns(g), width: 16, chunk: depth(g), transposed: true))
             let bp = PanelOperand.packed(col, rows: columns(g), depth: depth(g), width: 16)
             return wrap(try gemmPanels(ap, bp, product, group: pixels), g.outputShape)
         }
-        let col = try im2col(buffer(input), g, .rowMajor(rows: depth(g), columns: columns(g)))
-        return wrap(try gemm(buffer(filter), col, product, group: pixels), g.outputShape)
+        let col = try im2col(try buffer(input), g, .rowMajor(rows: depth(g), columns: columns(g)))
+        return wrap(try gemm(try buffer(filter), col, product, group: pixels), g.outputShape)
     }
 
     /// `∂L/∂x` as `col2im(Wᵀ·dY')`; with stride 2 this is the DCGAN transposed convolution.
-    public func conv2dBackwardData(_ gradOutput: Tensor, _ filter: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
+    public func _conv2dBackwardData(_ gradOutput: Tensor, _ filter: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
         let product = MatmulGeometry(m: depth(g), n: columns(g), k: g.outChannels, transposeA: true)
         let gradCol: OpenCLBuffer
         if matmulStrategy == .panels {
-            let ap = PanelOperand.inPlace(buffer(filter), rows: depth(g), depth: g.outChannels, width: 8, transposed: true)
-            let dy = try outputMatrix(buffer(gradOutput), g,
+            let ap = PanelOperand.inPlace(try buffer(filter), rows: depth(g), depth: g.outChannels, width: 8, transposed: true)
+            let dy = try outputMatrix(try buffer(gradOutput), g,
                                       .panels(aCount: g.outChannels, qCount: columns(g), width: 16, chunk: g.outChannels, transposed: true))
             let bp = PanelOperand.packed(dy, rows: columns(g), depth: g.outChannels, width: 16)
             gradCol = try gemmPanels(ap, bp, product, group: columns(g))
         } else {
-            gradCol = try gemm(buffer(filter), try rowMajorOutput(buffer(gradOutput), g), product)
+            gradCol = try gemm(try buffer(filter), try rowMajorOutput(try buffer(gradOutput), g), product)
         }
         let (result, storage) = try makeTensor(g.inputShape)
         try launch(.conv, "col2im", global: [g.batch * g.inChannels * g.inHeight], [.buffer(gradCol), .buffer(storage)] + geometryArguments(g))
@@ -47,22 +47,22 @@ extension OpenCLBackend {
     }
 
     /// `∂L/∂w = dY'·colᵀ`; returns `geometry.filterShape`.
-    public func conv2dBackwardFilter(_ input: Tensor, _ gradOutput: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
+    public func _conv2dBackwardFilter(_ input: Tensor, _ gradOutput: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
         guard matmulStrategy == .panels else {
             let product = MatmulGeometry(m: g.outChannels, n: depth(g), k: columns(g), transposeB: true)
-            let col = try im2col(buffer(input), g, .rowMajor(rows: depth(g), columns: columns(g)))
-            return wrap(try gemm(try rowMajorOutput(buffer(gradOutput), g), col, product), g.filterShape)
+            let col = try im2col(try buffer(input), g, .rowMajor(rows: depth(g), columns: columns(g)))
+            return wrap(try gemm(try rowMajorOutput(try buffer(gradOutput), g), col, product), g.filterShape)
         }
         let chunk = min(columns(g), Self.filterChunk)
         let chunks = (columns(g) + chunk - 1) / chunk
-        let dy = try outputMatrix(buffer(gradOutput), g, .panels(aCount: g.outChannels, qCount: columns(g), width: 8, chunk: chunk, transposed: false))
-        let col = try im2col(buffer(input), g, .panels(aCount: depth(g), qCount: columns(g), width: 16, chunk: chunk, transposed: false))
+        let dy = try outputMatrix(try buffer(gradOutput), g, .panels(aCount: g.outChannels, qCount: columns(g), width: 8, chunk: chunk, transposed: false))
+        let col = try im2col(try buffer(input), g, .panels(aCount: depth(g), qCount: columns(g), width: 16, chunk: chunk, transposed: false))
         let ap = PanelOperand.packed(dy, rows: g.outChannels, depth: chunk, width: 8)
         let bp = PanelOperand.packed(col, rows: depth(g), depth: chunk, width: 16)
         let partial = wrap(try gemmPanels(ap, bp, MatmulGeometry(batch: chunks, m: g.outChannels, n: depth(g), k: chunk), group: depth(g)),
                            [chunks * g.filterShape.count])
-        let total = chunks == 1 ? partial : try sumBroadcast(partial, broadcast: Broadcast(inner: 1, period: g.filterShape.count))
-        return wrap(buffer(total), g.filterShape)
+        let total = chunks == 1 ? partial : try _sumBroadcast(partial, broadcast: Broadcast(inner: 1, period: g.filterShape.count))
+        return wrap(try buffer(total), g.filterShape)
     }
 
     /// `col` of `x` placed by `placement`: kernel `im2col_blocks` (one work-item per 16 columns,

@@ -2,9 +2,9 @@ import DeepBayesCore
 
 extension OpenCLBackend {
     /// `C = op(A)·op(B)` on the device (see `gemm`); `[m, n]` or `[batch, m, n]`.
-    public func matmul(_ a: Tensor, _ b: Tensor, geometry: MatmulGeometry) throws -> Tensor {
+    public func _matmul(_ a: Tensor, _ b: Tensor, geometry: MatmulGeometry) throws -> Tensor {
         let shape: Shape = a.shape.rank == 3 ? [geometry.batch, geometry.m, geometry.n] : [geometry.m, geometry.n]
-        return wrap(try gemm(buffer(a), buffer(b), geometry), shape)
+        return wrap(try gemm(try buffer(a), try buffer(b), geometry), shape)
     }
 
     /// `C[b] = op(A)[b]·op(B)[b]` into a new buffer, accumulated in `Float` with fma; each
@@ -13,8 +13,8 @@ extension OpenCLBackend {
     /// With `.panels` (the default on CPU devices): below `packingDepth`, `gemmPanels` reads `A`
     /// in place, and `B` too when its rows hold whole panels (untransposed, `n % 16 == 0`);
     /// otherwise `pack` lays the operand out first; `A·Bᵀ` with row-major `A` and `k % 16 == 0` runs `gemm_rows` (dot products of
-    /// rows in `float16` chunks) instead. With `.tiled`, `gemm_tiled`, a 16x16 local-memory tiled kernel, reads the
-    /// operands directly.
+    /// rows in `float16` chunks) instead. With `.tiled`, `gemm_tiled`, a local-memory tiled kernel (16x16 tiles, or the
+    /// largest of `tiles` the device allows), reads the operands directly.
     func gemm(_ a: OpenCLBuffer, _ b: OpenCLBuffer, _ g: MatmulGeometry, group: Int? = nil) throws -> OpenCLBuffer {
         if matmulStrategy == .panels && !g.transposeA && g.transposeB && g.k % 16 == 0 {
             let c = try makeBuffer(count: g.batch * g.m * g.n)
@@ -34,12 +34,17 @@ extension OpenCLBackend {
                                       rows: g.n, depth: g.k, width: 16)
             return try gemmPanels(ap, bp, g, group: group ?? g.n)
         }
+        let transposes = "-DTRANS_A=\(g.transposeA ? 1 : 0) -DTRANS_B=\(g.transposeB ? 1 : 0)"
+        let tile = try fittingTile(.matmul, "gemm_tiled", tiles: Self.tiles) { "\(transposes) -DTILE=\($0)" }
         let c = try makeBuffer(count: g.batch * g.m * g.n)
-        try launch(.matmul, "gemm_tiled", options: "-DTRANS_A=\(g.transposeA ? 1 : 0) -DTRANS_B=\(g.transposeB ? 1 : 0)",
-                   global: [g.n, g.m, g.batch], local: [16, 16, 1],
+        try launch(.matmul, "gemm_tiled", options: "\(transposes) -DTILE=\(tile)", global: [g.n, g.m, g.batch], local: [tile, tile, 1],
                    [.buffer(a), .buffer(b), .buffer(c), .int(g.m), .int(g.n), .int(g.k), .int(group ?? g.n)])
         return c
     }
+
+    /// The square tiles `gemm_tiled` may use, largest first: 16x16 unless the device or the
+    /// compiled kernel cannot run 256 work-items in a group, then 8x8, then 4x4.
+    static let tiles = [16, 8, 4]
 
     /// From this depth on, `gemm` packs both operands into panels even where it could read them
     /// in place: long strided rows cost more than the two packing passes (PoCL, 2048³: 78 GFLOP/s

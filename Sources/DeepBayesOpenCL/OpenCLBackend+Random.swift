@@ -2,17 +2,17 @@ import DeepBayesCore
 
 extension OpenCLBackend {
     /// Philox uniforms in (0, 1], bit-identical to the CPU backend (kernel `random_uniform`).
-    public func randomUniform(_ shape: Shape, _ random: RandomStream) throws -> Tensor {
+    public func _randomUniform(_ shape: Shape, _ random: RandomStream) throws -> Tensor {
         try randomTensor("random_uniform", shape, [], random)
     }
 
     /// Box–Muller standard normals from Philox (kernel `random_normal`).
-    public func randomNormal(_ shape: Shape, _ random: RandomStream) throws -> Tensor {
+    public func _randomNormal(_ shape: Shape, _ random: RandomStream) throws -> Tensor {
         try randomTensor("random_normal", shape, [], random)
     }
 
     /// `1/(1-p)` where the Philox uniform exceeds `p`, else 0 (kernel `dropout_mask`).
-    public func dropoutMask(_ shape: Shape, dropProbability p: Float, _ random: RandomStream) throws -> Tensor {
+    public func _dropoutMask(_ shape: Shape, dropProbability p: Float, _ random: RandomStream) throws -> Tensor {
         try randomTensor("dropout_mask", shape, [.float(p)], random)
     }
 

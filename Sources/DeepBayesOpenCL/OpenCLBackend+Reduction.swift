@@ -2,7 +2,7 @@ import DeepBayesCore
 
 extension OpenCLBackend {
     /// `Σ x` as a `[]` tensor on the device (see `sumBuffer`).
-    public func sum(_ x: Tensor) throws -> Tensor { wrap(try sumBuffer(buffer(x), count: x.count), .scalar) }
+    public func _sum(_ x: Tensor) throws -> Tensor { wrap(try sumBuffer(try buffer(x), count: x.count), .scalar) }
 
     /// A deterministic two-stage sum into a one-element buffer: `sum_partials` adds every
     /// `parts`-th 16-element chunk into `parts = min(⌈count/16⌉, 1024)` partial sums (in
@@ -17,26 +17,35 @@ extension OpenCLBackend {
     }
 
     /// `y[j] = Σ_{(i / inner) % period == j} x[i]` with kernel `sum_broadcast`, one work-item per `j`.
-    public func sumBroadcast(_ x: Tensor, broadcast: Broadcast) throws -> Tensor {
+    public func _sumBroadcast(_ x: Tensor, broadcast: Broadcast) throws -> Tensor {
         let (y, out) = try makeTensor([broadcast.period])
         try launch(.reduction, "sum_broadcast", global: [broadcast.period],
-                   [.buffer(buffer(x)), .buffer(out), .int(x.count), .int(broadcast.inner), .int(broadcast.period)])
+                   [.buffer(try buffer(x)), .buffer(out), .int(x.count), .int(broadcast.inner), .int(broadcast.period)])
+        return y
+    }
+
+    /// `y[r] = max_c x[r, c]` over the last axis, NaN for a row holding a NaN (kernel
+    /// `row_max`, one work-item per row); shape `[x.count / columns]`.
+    public func _rowMaximum(_ x: Tensor, columns: Int) throws -> Tensor {
+        let rows = x.count / columns
+        let (y, out) = try makeTensor([rows])
+        try launch(.reduction, "row_max", global: [rows], [.buffer(try buffer(x)), .buffer(out), .int(rows), .int(columns)])
         return y
     }
 
     /// Max-subtracted softmax over the last axis (kernel `softmax`, one work-item per row).
-    public func softmax(_ x: Tensor) throws -> Tensor { try rowwise("softmax", x) }
+    public func _softmax(_ x: Tensor) throws -> Tensor { try rowwise("softmax", x) }
 
     /// `x - max - log Σ e^{x - max}` over the last axis (kernel `log_softmax`).
-    public func logSoftmax(_ x: Tensor) throws -> Tensor { try rowwise("log_softmax", x) }
+    public func _logSoftmax(_ x: Tensor) throws -> Tensor { try rowwise("log_softmax", x) }
 
     /// `y·(g - Σ g·y)` per row (kernel `softmax_backward`).
-    public func softmaxBackward(_ output: Tensor, _ gradOutput: Tensor) throws -> Tensor {
+    public func _softmaxBackward(_ output: Tensor, _ gradOutput: Tensor) throws -> Tensor {
         try rowwise("softmax_backward", output, gradOutput)
     }
 
     /// `g - e^y Σ g` per row (kernel `log_softmax_backward`).
-    public func logSoftmaxBackward(_ output: Tensor, _ gradOutput: Tensor) throws -> Tensor {
+    public func _logSoftmaxBackward(_ output: Tensor, _ gradOutput: Tensor) throws -> Tensor {
         try rowwise("log_softmax_backward", output, gradOutput)
     }
 
@@ -47,7 +56,7 @@ extension OpenCLBackend {
         let cols = shape[shape.rank - 1]
         let (y, out) = try makeTensor(shape)
         try launch(.reduction, kernel, global: [shape.count / cols],
-                   inputs.map { .buffer(buffer($0)) } + [.buffer(out), .int(shape.count / cols), .int(cols)])
+                   inputs.map { .buffer(try buffer($0)) } + [.buffer(out), .int(shape.count / cols), .int(cols)])
         return y
     }
 }

@@ -9,6 +9,7 @@ import Foundation
 /// Kernels live in `OpenCLBackend+<Family>.swift` and `Kernels/<family>.cl`. On CPU devices
 /// (PoCL) matmul uses a barrier-free vector kernel; on other devices a local-memory tiled one.
 public final class OpenCLBackend: Backend {
+    /// The registry name, `opencl`.
     public let name = "opencl"
     /// The device's context, queue and programs, shared with every other backend on it.
     let runtime: OpenCLRuntime
@@ -50,9 +51,18 @@ public final class OpenCLBackend: Backend {
         /// Barrier-free `float16` kernel over packed 8-row and 16-column panels: fast on CPU
         /// devices, where local memory and barriers are slow.
         case panels
-        /// 16x16 local-memory tiles: the GPU-minded kernel.
+        /// Local-memory tiles (16x16, smaller where the device's work-groups are smaller): the
+        /// GPU-minded kernel.
         case tiled
     }
 
-    public var deviceDescription: String { "\(device.name) (\(device.typeName), \(device.platformName), \(device.version))" }
+    /// The device's name, kind, platform and OpenCL version.
+    public var deviceDescription: String { "\(device.name) (\(device.kind.rawValue), \(device.platformName), \(device.version))" }
+
+    /// The device's kind, memory and work-group limits, and `nativeKernels`.
+    public var capabilities: BackendCapabilities { device.capabilities }
+
+    /// The fused kernels this backend runs as its own OpenCL kernels: all but `expand` and
+    /// `runningStatisticsUpdate`, which use `FusedDefaults`.
+    public static let nativeKernels = Set(FusedKernel.allCases).subtracting([.expand, .runningStatisticsUpdate])
 }

@@ -8,7 +8,12 @@ struct OpenCLDevice {
     let name: String
     let type: cl_device_type
     let computeUnits: Int
-    let globalMemoryBytes: UInt64
+    /// `CL_DEVICE_GLOBAL_MEM_SIZE`.
+    let globalMemoryBytes: Int
+    /// `CL_DEVICE_MAX_MEM_ALLOC_SIZE`: the largest single `clCreateBuffer`.
+    let maximumAllocationBytes: Int
+    /// `CL_DEVICE_MAX_WORK_GROUP_SIZE`: the most work-items in one work-group of any kernel.
+    let maximumWorkGroupSize: Int
     let version: String
     let singleFloatConfig: cl_device_fp_config
 
@@ -17,20 +22,26 @@ struct OpenCLDevice {
     /// True for devices of type CPU (PoCL's pthread device, Intel's CPU runtime).
     var isCPU: Bool { type & cl_device_type(CL_DEVICE_TYPE_CPU) != 0 }
 
-    /// `GPU`, `CPU`, `accelerator` or `other`.
-    var typeName: String {
-        if isGPU { return "GPU" }
-        if isCPU { return "CPU" }
-        if type & cl_device_type(CL_DEVICE_TYPE_ACCELERATOR) != 0 { return "accelerator" }
-        return "other"
+    /// The device type as a `DeviceKind`: GPU, CPU, accelerator, or other.
+    var kind: DeviceKind {
+        if isGPU { return .gpu }
+        if isCPU { return .cpu }
+        if type & cl_device_type(CL_DEVICE_TYPE_ACCELERATOR) != 0 { return .accelerator }
+        return .other
     }
 
-    /// The listing entry for selector `opencl:<index>`.
+    /// The device's typed facts. OpenCL 1.2 has no portable query for free memory, so
+    /// `freeMemoryBytes` is nil.
+    var capabilities: BackendCapabilities {
+        BackendCapabilities(deviceKind: kind, totalMemoryBytes: globalMemoryBytes, freeMemoryBytes: nil,
+                            maximumAllocationBytes: maximumAllocationBytes, maximumWorkGroupSize: maximumWorkGroupSize,
+                            computeUnits: computeUnits, nativeKernels: OpenCLBackend.nativeKernels)
+    }
+
+    /// The listing entry for selector `opencl:<index>`: the capabilities, plus the platform
+    /// and the OpenCL version the device reports.
     func info(index: Int) -> DeviceInfo {
-        DeviceInfo(selector: "opencl:\(index)", details: [
-            ("platform", platformName), ("name", name), ("type", typeName),
-            ("compute units", "\(computeUnits)"), ("global memory", "\(globalMemoryBytes >> 20) MiB"),
-            ("version", version),
-        ])
+        DeviceInfo(selector: "opencl:\(index)", name: name, capabilities: capabilities,
+                   details: [("platform", platformName), ("version", version)])
     }
 }

@@ -4,22 +4,22 @@ import Foundation
 
 /// Finds every OpenCL device on every platform, in one flattened list (`opencl:N` is entry N).
 enum OpenCLDiscovery {
-    /// What to tell a user who has no OpenCL platform or device.
-    static let installHint = "install an OpenCL driver, e.g. `apt-get install ocl-icd-opencl-dev opencl-headers pocl-opencl-icd` for CPUs, or the GPU vendor's ICD"
+    /// What to tell a user who has no OpenCL platform or device (the `hint` of `backendUnavailable`).
+    static let installHint = "install an OpenCL driver: `apt-get install ocl-icd-opencl-dev opencl-headers pocl-opencl-icd` for PoCL, or the GPU vendor's OpenCL driver"
 
     /// All devices of all platforms; throws `backendUnavailable` when there are none.
     static func devices() throws -> [OpenCLDevice] {
         var platformCount: cl_uint = 0
         let status = clGetPlatformIDs(0, nil, &platformCount)
         guard status != OpenCLStatus.platformNotFound, platformCount > 0 else {
-            throw DeepBayesError.backendUnavailable(name: "opencl", reason: "no OpenCL platform found; \(installHint)")
+            throw DeepBayesError.backendUnavailable(name: "opencl", reason: "no OpenCL platform found", hint: installHint)
         }
         try OpenCLStatus.check(status, "clGetPlatformIDs")
         var platforms = [cl_platform_id?](repeating: nil, count: Int(platformCount))
         try OpenCLStatus.check(clGetPlatformIDs(platformCount, &platforms, nil), "clGetPlatformIDs")
         let found = try platforms.compactMap { $0 }.flatMap(devices(of:))
         guard !found.isEmpty else {
-            throw DeepBayesError.backendUnavailable(name: "opencl", reason: "OpenCL platforms exist but none has a device; \(installHint)")
+            throw DeepBayesError.backendUnavailable(name: "opencl", reason: "OpenCL platforms exist but none has a device", hint: installHint)
         }
         return found
     }
@@ -39,7 +39,9 @@ enum OpenCLDiscovery {
                 name: try string("clGetDeviceInfo") { clGetDeviceInfo(id, cl_device_info(CL_DEVICE_NAME), $0, $1, $2) },
                 type: try value(id, CL_DEVICE_TYPE, as: cl_device_type.self),
                 computeUnits: Int(try value(id, CL_DEVICE_MAX_COMPUTE_UNITS, as: cl_uint.self)),
-                globalMemoryBytes: try value(id, CL_DEVICE_GLOBAL_MEM_SIZE, as: cl_ulong.self),
+                globalMemoryBytes: Int(clamping: try value(id, CL_DEVICE_GLOBAL_MEM_SIZE, as: cl_ulong.self)),
+                maximumAllocationBytes: Int(clamping: try value(id, CL_DEVICE_MAX_MEM_ALLOC_SIZE, as: cl_ulong.self)),
+                maximumWorkGroupSize: try value(id, CL_DEVICE_MAX_WORK_GROUP_SIZE, as: Int.self),
                 version: try string("clGetDeviceInfo") { clGetDeviceInfo(id, cl_device_info(CL_DEVICE_VERSION), $0, $1, $2) },
                 singleFloatConfig: try value(id, CL_DEVICE_SINGLE_FP_CONFIG, as: cl_device_fp_config.self))
         }

@@ -28,7 +28,7 @@ final class OpenCLRuntime {
         self.context = context
         self.queue = queue
         programs = ProgramCache(context: context, device: device)
-        memory = DeviceMemoryPool(context: context)
+        memory = DeviceMemoryPool(context: context, maximumAllocationBytes: device.maximumAllocationBytes)
     }
 
     private static let registryLock = NSLock()

@@ -39,7 +39,8 @@ final class ProgramCache {
         return kernel
     }
 
-    /// Compiles the program's sources; a compile error throws `kernelBuildFailed` with the log.
+    /// Compiles the program's sources; a compile error throws
+    /// `OpenCLError.kernelBuildFailed` with the log.
     private func build(_ program: KernelProgram, options: String, key: String) throws -> cl_program {
         let sources = try program.files.map(KernelSources.source)
         var pointers = sources.map { UnsafePointer<CChar>(strdup($0)) }
@@ -56,7 +57,7 @@ final class ProgramCache {
             }) ?? ""
             clReleaseProgram(built)
             if status == CL_BUILD_PROGRAM_FAILURE || status == CL_INVALID_BUILD_OPTIONS {
-                throw DeepBayesError.kernelBuildFailed(program: key, log: log)
+                throw OpenCLError.kernelBuildFailed(program: key, log: log)
             }
             throw DeepBayesError.deviceFailure(call: "clBuildProgram", code: OpenCLStatus.name(status))
         }

@@ -59,7 +59,7 @@ public enum Evaluation {
     public static func vae(_ model: VAEModel, test: Dataset, seed: UInt64, on backend: any Backend) throws -> [(String, Double)] {
         var total = 0.0
         for (index, range) in chunks(test.count).enumerated() {
-            let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: seed, pass: 1 << 40 | UInt64(index))
+            let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: seed, pass: RandomPass(.evaluation, index: UInt64(index)))
             let nelbo = try model.negativeELBO(images: images(test, range, on: backend), context)
             total += Double(try backend.sum(nelbo.value, keepingAxis: nil).scalar())
         }
@@ -75,14 +75,14 @@ public enum Evaluation {
         var dimension = 0
         for (index, range) in chunks(count).enumerated() {
             let samples = try model.sample(count: range.count, seed: seed &+ UInt64(index), on: backend)
-            let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: seed, pass: 0)
+            let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: seed, pass: RandomPass(.evaluation, index: 0))
             let features = try scorer.features(images: samples, context)
             dimension = features.shape[1]
             generatedFeatures += try features.toArray()
             probabilities += try backend.softmax(of: scorer.network.layers.last!(context.tape.constant(features), context).value).toArray()
         }
         for range in chunks(min(count, test.count)) {
-            let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: seed, pass: 0)
+            let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: seed, pass: RandomPass(.evaluation, index: 0))
             testFeatures += try scorer.features(images: images(test, range, on: backend), context).toArray()
         }
         return [("mnist_score", GenerativeMetrics.mnistScore(probabilities: probabilities, classes: MNISTFamily.classCount)),

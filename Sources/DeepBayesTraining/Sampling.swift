@@ -16,7 +16,7 @@ public enum Sampling {
         case .classifier:
             throw DeepBayesError.invalidArgument(operation: "sample", reason: "only generative models (vae, gan) can sample")
         case let .vae(vae):
-            let codes = try backend.randomNormal([count, vae.latent], RandomStream(seed: seed, stream: 1 << 50))
+            let codes = try backend.randomNormal([count, vae.latent], RandomPass(.sampling, index: 0).randomStream(seed: seed, draw: 0))
             return try decode(vae, codes, on: backend)
         case let .gan(gan):
             return try gan.sample(count: count, seed: seed, on: backend).toArray()
@@ -43,7 +43,7 @@ public enum Sampling {
     }
 
     static func decode(_ vae: VAEModel, _ codes: Tensor, on backend: any Backend) throws -> [Float] {
-        let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: 0, pass: 0)
+        let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference, seed: 0, pass: RandomPass(.sampling, index: 1))
         return try vae.decode(codes, context).toArray()
     }
 

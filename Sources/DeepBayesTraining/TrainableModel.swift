@@ -10,7 +10,12 @@ public enum TrainableModel {
 
     /// Builds the model `spec` describes, with initial values from `spec.seed`.
     public init(_ spec: ModelSpec, on backend: any Backend) throws {
-        let initializer = ParameterInitializer(backend: backend, seed: spec.seed)
+        try self.init(spec, initializer: ParameterInitializer(backend: backend, seed: spec.seed))
+    }
+
+    /// Builds the model `spec` describes with initial values from `initializer` (whose
+    /// `drawnStreams` then lists every stream the initialization used).
+    public init(_ spec: ModelSpec, initializer: ParameterInitializer) throws {
         switch spec.kind {
         case .bnn, .mcdropout:
             guard let architecture = ClassifierArchitecture(rawValue: spec.architecture) else {

@@ -23,7 +23,7 @@ public final class TrainingStep {
             body = { images, labels, pass, batches in
                 let tape = Tape(backend: backend)
                 let loss = try classifier.loss(images: images, labels: labels, numberOfBatches: batches,
-                                               ForwardContext(tape: tape, mode: .training, seed: seed, pass: pass))
+                                               ForwardContext(tape: tape, mode: .training, seed: seed, pass: RandomPass(.training, index: pass)))
                 try tape.backward(from: loss)
                 try optimizer.step(parameters)
                 return [("train_loss", try loss.value.scalar())]
@@ -34,7 +34,7 @@ public final class TrainingStep {
             optimizers = [optimizer]
             body = { images, _, pass, _ in
                 let tape = Tape(backend: backend)
-                let loss = try vae.loss(images: images, ForwardContext(tape: tape, mode: .training, seed: seed, pass: pass))
+                let loss = try vae.loss(images: images, ForwardContext(tape: tape, mode: .training, seed: seed, pass: RandomPass(.training, index: pass)))
                 try tape.backward(from: loss)
                 try optimizer.step(parameters)
                 return [("train_loss", try loss.value.scalar())]
@@ -47,11 +47,11 @@ public final class TrainingStep {
             body = { images, _, pass, _ in
                 let real = try backend.scaled(images, by: 2, plus: -1)
                 let discriminatorTape = Tape(backend: backend)
-                let discriminatorLoss = try gan.discriminatorLoss(real: real, ForwardContext(tape: discriminatorTape, mode: .training, seed: seed, pass: 2 * pass))
+                let discriminatorLoss = try gan.discriminatorLoss(real: real, ForwardContext(tape: discriminatorTape, mode: .training, seed: seed, pass: RandomPass(.training, index: pass, part: 0)))
                 try discriminatorTape.backward(from: discriminatorLoss)
                 try discriminatorOptimizer.step(discriminatorParameters)
                 let generatorTape = Tape(backend: backend)
-                let generatorLoss = try gan.generatorLoss(batch: images.shape[0], ForwardContext(tape: generatorTape, mode: .training, seed: seed, pass: 2 * pass + 1))
+                let generatorLoss = try gan.generatorLoss(batch: images.shape[0], ForwardContext(tape: generatorTape, mode: .training, seed: seed, pass: RandomPass(.training, index: pass, part: 2)))
                 try generatorTape.backward(from: generatorLoss)
                 for parameter in gan.discriminator.parameters { parameter.gradient = nil }
                 try generatorOptimizer.step(generatorParameters)

@@ -26,7 +26,7 @@ enum BandwidthBenchmarks {
                 return out
             })) { backend in
                 let (m, r) = (try backend.tensor(mu, shape: [n]), try backend.tensor(rho, shape: [n]))
-                return { let (w, eps) = try backend.sampleGaussian(mu: m, rho: r, seed: stream.seed, stream: stream.stream); return [w, eps] }
+                return { let (w, eps) = try backend.sampleGaussian(mu: m, rho: r, random: stream); return [w, eps] }
             })
             list.append(Benchmark(kernel: "klGaussian", shape: "[\(n)]", work: .bytes(Double(8 * n)), yardstick: .copy(expected: {
                 var total = 0.0

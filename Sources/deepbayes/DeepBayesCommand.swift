@@ -1,10 +1,11 @@
 import ArgumentParser
+import DeepBayesBackends
 
 /// The `deepbayes` command line: Bayesian deep learning on a backend chosen at run time.
 @main
 struct DeepBayesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deepbayes",
-        abstract: "Bayesian deep learning on a pluggable compute backend (cpu, opencl).",
+        abstract: "Bayesian deep learning on a pluggable compute backend (\(standardRegistry.names.joined(separator: ", "))).",
         subcommands: [TrainCommand.self, EvaluateCommand.self, SampleCommand.self, PruneCommand.self, DevicesCommand.self, CheckCommand.self])
 }

@@ -21,10 +21,12 @@ enum DeviceListing {
             do {
                 for device in try factory.devices() {
                     lines.append("  --device \(device.selector)")
-                    for (key, value) in device.details {
-                        lines.append("      \(key): \(value)")
+                    for (label, value) in device.facts {
+                        lines.append("      \(label): \(value)")
                     }
                 }
+            } catch let error as DeepBayesError {
+                lines.append("  (unavailable: \(error))")
             } catch {
                 lines.append("  (unavailable: \(error))")
             }

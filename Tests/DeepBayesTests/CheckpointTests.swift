@@ -12,7 +12,7 @@ import Testing
 
     @Test(arguments: ModelKind.allCases)
     func saveThenLoadRestoresSpecAndValues(kind: ModelKind) throws {
-        let backend = TestBackends.reference
+        let backend = TestBackends.cpu
         var spec = ModelSpec.defaults(for: kind)
         spec.hidden = kind == .vae ? [16] : [8, 8]
         spec.latent = 3
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func filesThatAreNotCheckpointsOfTheModelAreRejected() throws {
-        let backend = TestBackends.reference
+        let backend = TestBackends.cpu
         var spec = ModelSpec.defaults(for: .bnn)
         spec.hidden = [4]
         let model = try TrainableModel(spec, on: backend)

@@ -1,3 +1,4 @@
+import DeepBayesBackendConformance
 import DeepBayesCore
 import Foundation
 import Testing

@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func badConfigurationsThrow() throws {
-        let backend = TestBackends.reference
+        let backend = TestBackends.cpu
         let initializer = ParameterInitializer(backend: backend, seed: 1)
         Self.expectError("argument") { _ = try Dense(inputs: 0, outputs: 3, initializer) }
         Self.expectError("argument") { _ = try BayesDense(inputs: 4, outputs: -1, prior: .gaussian(sigma: 1), initializer) }
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func badInputsThrow() throws {
-        let backend = TestBackends.reference
+        let backend = TestBackends.cpu
         let initializer = ParameterInitializer(backend: backend, seed: 2)
         let dense = try Dense(inputs: 4, outputs: 3, initializer)
         let tape = Tape(backend: backend)
@@ -51,7 +51,7 @@ import Testing
         let output = try dense(tape.constant(backend.zeros([2, 4])), context)
         Self.expectError("shape") { try tape.backward(from: output) }
         Self.expectError("shape") { _ = try tape.crossEntropy(logits: output, labels: backend.zeros([3])) }
-        if let other = TestBackends.othersThanReference.first.map(TestBackends.backend) {
+        if let other = TestBackends.othersThanCPU.first.map(TestBackends.backend) {
             let foreign = tape.constant(try other.zeros([2, 4]))
             Self.expectError("backend") { _ = try dense(foreign, context) }
         }

@@ -1,3 +1,4 @@
+import DeepBayesBackendConformance
 import DeepBayesBackends
 import DeepBayesNN
 import Foundation
@@ -27,7 +28,7 @@ import Testing
         var expectedEntropy = [Double](repeating: 0, count: rows)
         for t in 0..<samples {
             let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference,
-                                         seed: 73, pass: (1 << 40) + UInt64(t))
+                                         seed: 73, pass: RandomPass(.evaluation, index: UInt64(t)))
             let logits = try model(context.tape.constant(input), context).value.toArray().map(Double.init)
             for r in 0..<rows {
                 let row = logits[r * classes..<(r + 1) * classes]

@@ -1,3 +1,4 @@
+import DeepBayesBackendConformance
 import DeepBayesBackends
 import DeepBayesNN
 import Testing

@@ -1,8 +1,12 @@
 import DeepBayesBackends
+import DeepBayesNN
+import DeepBayesReferenceBackend
 import Foundation
 import Testing
 
-/// The backends the suites run on: every backend in `standardRegistry` that starts here.
+/// The backends the suites run on: every backend in `standardRegistry` that starts here,
+/// except the reference backend (scalar and slow: the conformance kit and the training-step
+/// parity test run it explicitly).
 ///
 /// A backend that cannot start (OpenCL without a platform) is left out with a loud warning;
 /// with `CI=true` that is a failure instead (see `OpenCLAvailabilityTests`), because CI
@@ -11,7 +15,7 @@ enum TestBackends {
     /// Backends by registry name, created once per test process.
     static let available: [String: any Backend] = {
         var backends: [String: any Backend] = [:]
-        for factory in standardRegistry.factories {
+        for factory in standardRegistry.factories where factory.name != ReferenceBackend.factory.name {
             do {
                 backends[factory.name] = try factory.make(nil)
             } catch {
@@ -25,13 +29,13 @@ enum TestBackends {
     /// Registry names of the backends that started, in registry order.
     static let names: [String] = standardRegistry.names.filter { available[$0] != nil }
 
-    /// The started backends other than the reference (the first), each compared with it in the parity suite.
-    static let othersThanReference: [String] = Array(names.dropFirst())
+    /// The started backends other than the CPU backend, each compared with it in the parity suites.
+    static let othersThanCPU: [String] = names.filter { $0 != "cpu" }
 
     static func backend(_ name: String) -> any Backend { available[name]! }
 
-    /// The reference backend for parity (the CPU backend).
-    static var reference: any Backend { backend(names[0]) }
+    /// The CPU backend: the fast baseline the other shipped backends are compared with.
+    static var cpu: any Backend { backend("cpu") }
 
     /// True when running under CI (`CI=true`), where every backend must start.
     static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
@@ -39,12 +43,29 @@ enum TestBackends {
 
 @Suite struct OpenCLAvailabilityTests {
     @Test func everyRegisteredBackendStartsUnderCI() throws {
-        let missing = standardRegistry.names.filter { TestBackends.available[$0] == nil }
+        let missing = standardRegistry.names.filter { TestBackends.available[$0] == nil && $0 != ReferenceBackend.factory.name }
         if TestBackends.isCI {
             #expect(missing.isEmpty, "CI=true but these backends could not start: \(missing)")
         } else if !missing.isEmpty {
             print("WARNING: skipped backends \(missing): their kernels were not tested on this machine")
         }
         #expect(TestBackends.names.contains("cpu"))
+    }
+}
+
+/// Test shorthands: a pass of training step `pass`, and draws from a numbered stream.
+extension ForwardContext {
+    convenience init(tape: Tape, mode: ForwardMode, seed: UInt64, pass: UInt64) {
+        self.init(tape: tape, mode: mode, seed: seed, pass: RandomPass(.training, index: pass))
+    }
+}
+
+extension Backend {
+    func sampleGaussian(mu: Tensor, rho: Tensor, seed: UInt64, stream: UInt64) throws -> (sample: Tensor, noise: Tensor) {
+        try sampleGaussian(mu: mu, rho: rho, random: RandomStream(seed: seed, stream: stream))
+    }
+
+    func dropoutMask(_ shape: Shape, dropProbability p: Float, seed: UInt64, stream: UInt64) throws -> Tensor {
+        try dropoutMask(shape, dropProbability: p, RandomStream(seed: seed, stream: stream))
     }
 }

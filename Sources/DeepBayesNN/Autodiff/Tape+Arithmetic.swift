@@ -91,6 +91,6 @@ extension Tape {
 
     /// Repeats `g` (one element, or the size of `axis`) across `shape`.
     static func expand(_ g: Tensor, to shape: Shape, alongAxis axis: Int?, _ backend: any Backend) throws -> Tensor {
-        try backend.combine(.add, backend.zeros(shape), g.count == 1 ? g.reshaped([1]) : g, alongAxis: g.count == 1 ? nil : axis)
+        try backend.expand(g.count == 1 ? g.reshaped([1]) : g, to: shape, alongAxis: g.count == 1 ? nil : axis)
     }
 }

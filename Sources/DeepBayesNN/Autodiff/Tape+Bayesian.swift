@@ -5,7 +5,7 @@ extension Tape {
     /// `μ` (unchanged) and `ρ` (`· ε · sigmoid(ρ)`).
     public func sampleGaussian(mu: Variable, rho: Variable, random: RandomStream) throws -> Variable {
         let backend = self.backend
-        let (sample, noise) = try backend.sampleGaussian(mu: mu.value, rho: rho.value, seed: random.seed, stream: random.stream)
+        let (sample, noise) = try backend.sampleGaussian(mu: mu.value, rho: rho.value, random: random)
         return record(sample, inputs: [mu, rho]) { g in
             [g, try backend.sampleGaussianBackward(rho: rho.value, noise: noise, gradSample: g)]
         }
@@ -15,7 +15,7 @@ extension Tape {
     /// variance `v`.
     public func sampleLocal(mean: Variable, variance: Variable, random: RandomStream) throws -> Variable {
         let backend = self.backend
-        let (sample, noise) = try backend.sampleLocal(mean: mean.value, variance: variance.value, seed: random.seed, stream: random.stream)
+        let (sample, noise) = try backend.sampleLocal(mean: mean.value, variance: variance.value, random: random)
         return record(sample, inputs: [mean, variance]) { g in
             [g, try backend.sampleLocalBackward(variance: variance.value, noise: noise, gradSample: g)]
         }

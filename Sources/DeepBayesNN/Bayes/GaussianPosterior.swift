@@ -40,7 +40,7 @@ public final class GaussianPosterior {
 
     /// `|μ| / σ` per weight: the signal-to-noise ratio used for pruning.
     public func signalToNoise(_ backend: any Backend) throws -> Tensor {
-        try backend.combine(.divide, backend.apply(.sqrt, backend.apply(.square, mu.value)), backend.apply(.softplus, rho.value))
+        try backend.combine(.divide, backend.apply(.abs, mu.value), backend.apply(.softplus, rho.value))
     }
 }
 
@@ -83,10 +83,12 @@ struct BayesianLinearCore {
         }
     }
 
-    /// Independent ±1 with equal odds: an inverted-dropout mask with `p = ½` is 0 or 2.
+    /// Independent ±1 with equal odds, `sign(u - ½)` for `u` uniform in (0, 1]; `u = ½` exactly
+    /// (probability 2⁻²⁴) gives 0, which leaves that one perturbation out.
     private func randomSigns(_ shape: Shape, _ context: ForwardContext) throws -> Variable {
-        let mask = try context.backend.dropoutMask(shape, dropProbability: 0.5, context.nextRandomStream())
-        return context.tape.constant(try context.backend.scaled(mask, by: 1, plus: -1))
+        let backend = context.backend
+        let uniform = try backend.randomUniform(shape, context.nextRandomStream())
+        return context.tape.constant(try backend.apply(.sign, backend.scaled(uniform, by: 1, plus: -0.5)))
     }
 
     var namedParameters: [NamedParameter] {

@@ -43,10 +43,10 @@ public final class BatchNorm: Layer {
         return try tape.add(tape.multiply(normalized, tape.watch(scale), alongAxis: 1), tape.watch(shift), alongAxis: 1)
     }
 
+    /// `r ← r + m·(batch - r)` for the mean and the unbiased variance, in place, one fused kernel.
     private func updateRunningStatistics(mean: Tensor, variance: Tensor, count: Float, _ backend: any Backend) throws {
-        let unbiased = try backend.scaled(variance, by: count / max(count - 1, 1))
-        runningMean.value = try backend.combine(.add, backend.scaled(runningMean.value, by: 1 - momentum), backend.scaled(mean, by: momentum))
-        runningVariance.value = try backend.combine(.add, backend.scaled(runningVariance.value, by: 1 - momentum), backend.scaled(unbiased, by: momentum))
+        try backend.updateRunningStatistics(mean: runningMean.value, variance: runningVariance.value,
+                                            batchMean: mean, batchVariance: variance, momentum: momentum, count: count)
     }
 
     public var namedParameters: [NamedParameter] {

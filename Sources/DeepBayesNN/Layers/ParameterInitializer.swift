@@ -1,12 +1,13 @@
 import DeepBayesCore
 
-/// Draws initial parameter values on the host from Philox (stream `2⁶³ + k` for the `k`-th
-/// tensor drawn), then uploads them: a model built with the same seed starts from bit-identical
+/// Draws initial parameter values on the host from Philox (the `k`-th tensor drawn from
+/// `RandomPass(.initialization, index: k)`), then uploads them: a model built with the same seed starts from bit-identical
 /// values on every backend.
 public final class ParameterInitializer {
     public let backend: any Backend
     public let seed: UInt64
-    private var tensorsDrawn: UInt64 = 0
+    /// The streams drawn so far, in order: one per random tensor.
+    public private(set) var drawnStreams: [RandomStream] = []
 
     public init(backend: any Backend, seed: UInt64) {
         self.backend = backend
@@ -41,8 +42,9 @@ public final class ParameterInitializer {
     }
 
     private func nextStream() -> UInt64 {
-        defer { tensorsDrawn += 1 }
-        return 1 << 63 | tensorsDrawn
+        let random = RandomPass(.initialization, index: UInt64(drawnStreams.count)).randomStream(seed: seed, draw: 0)
+        drawnStreams.append(random)
+        return random.stream
     }
 }
 

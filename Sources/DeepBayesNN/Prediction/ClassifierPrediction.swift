@@ -37,11 +37,11 @@ public struct ClassifierPrediction {
 
 /// Predictions of Bayesian models (BBB, MC dropout) by averaging sampled forward passes.
 public enum BayesianPrediction {
-    /// Runs `logits` `samples` times in inference mode, pass `firstPass + t` of `seed` (so the
+    /// Runs `logits` `samples` times in inference mode, pass `firstPass.advanced(by: t)` of `seed` (so the
     /// noise differs from training passes that use other pass numbers), and summarizes the
     /// softmax outputs. `logits` must return `[N, C]`. The averaging runs on the device; only
     /// the summaries are read back.
-    public static func classify(samples: Int, seed: UInt64, firstPass: UInt64 = 1 << 40, on backend: any Backend,
+    public static func classify(samples: Int, seed: UInt64, firstPass: RandomPass = RandomPass(.evaluation, index: 0), on backend: any Backend,
                                 logits: (ForwardContext) throws -> Variable) throws -> ClassifierPrediction {
         guard samples >= 1 else {
             throw DeepBayesError.invalidArgument(operation: "classify", reason: "needs at least one sample, got \(samples)")
@@ -50,7 +50,7 @@ public enum BayesianPrediction {
         var entropySum: Tensor?
         for t in 0..<samples {
             let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference,
-                                         seed: seed, pass: firstPass + UInt64(t))
+                                         seed: seed, pass: firstPass.advanced(by: t))
             let output = try logits(context).value
             guard output.shape.rank == 2 else {
                 throw DeepBayesError.shapeMismatch(operation: "classify", reason: "logits \(output.shape) must be [N, C]")

@@ -14,11 +14,11 @@ public struct RegressionPrediction {
 }
 
 extension BayesianPrediction {
-    /// Runs `forward` `samples` times in inference mode (pass `firstPass + t` of `seed`); it
+    /// Runs `forward` `samples` times in inference mode (pass `firstPass.advanced(by: t)` of `seed`); it
     /// returns the predicted means and, for a heteroscedastic model, log-variances, one per
     /// input (any shape with `N` elements). The moments are accumulated on the host in
     /// `Double` (N values per pass), so the variance does not lose digits to cancellation.
-    public static func regress(samples: Int, seed: UInt64, firstPass: UInt64 = 1 << 40, on backend: any Backend,
+    public static func regress(samples: Int, seed: UInt64, firstPass: RandomPass = RandomPass(.evaluation, index: 0), on backend: any Backend,
                                forward: (ForwardContext) throws -> (mean: Variable, logVariance: Variable?)) throws -> RegressionPrediction {
         guard samples >= 2 else {
             throw DeepBayesError.invalidArgument(operation: "regress", reason: "needs at least two samples for a variance, got \(samples)")
@@ -26,7 +26,7 @@ extension BayesianPrediction {
         var sum: [Double] = [], sumOfSquares: [Double] = [], noise: [Double] = []
         for t in 0..<samples {
             let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference,
-                                         seed: seed, pass: firstPass + UInt64(t))
+                                         seed: seed, pass: firstPass.advanced(by: t))
             let (mean, logVariance) = try forward(context)
             let values = try mean.value.toArray().map(Double.init)
             let variances = try logVariance.map { try backend.apply(.exp, $0.value).toArray().map(Double.init) } ?? [Double](repeating: 0, count: values.count)

@@ -1,0 +1,126 @@
+import DeepBayesCore
+import Foundation
+
+/// Every backward kernel against central finite differences of the scalar reference forward
+/// pass (in `Double`): `|got - fd| <= 1e-3 · max(1, max |fd|)` at probes spread over each input.
+enum GradientChecks {
+    /// Every check, in order, each recording into the report.
+    static let all: [(String, (any Backend, inout ConformanceReport) throws -> Void)] = [
+        ("matmul", matmulGradientsAreTransposedProducts), ("conv2d", convolutionBackwardPasses),
+        ("unary", { backend, report in for op in UnaryOp.allCases { try unaryBackward(backend, &report, op: op) } }),
+        ("softmax and losses", softmaxFamilyAndLosses), ("broadcast", broadcastGradientIsSumKeepingAxis),
+        ("reparameterization", reparameterizationGradients), ("KL", klGradients),
+    ]
+
+    static func matmulGradientsAreTransposedProducts(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 21)
+        let (m, n, k) = (5, 7, 9)
+        let a = random.array(m * k), b = random.array(k * n), r = random.array(m * n)
+        let g = MatmulGeometry(m: m, n: n, k: k)
+        let dC = try backend.tensor(r, shape: [m, n])
+        let dA = try backend.matmul(dC, backend.tensor(b, shape: [k, n]), transposeB: true).toArray()
+        let dB = try backend.matmul(backend.tensor(a, shape: [m, k]), dC, transposeA: true).toArray()
+        checkGradient(&report, "matmul dA", got: dA, x: a, upstream: r) { Reference.matmul($0, b.map(Double.init), g) }
+        checkGradient(&report, "matmul dB", got: dB, x: b, upstream: r) { Reference.matmul(a.map(Double.init), $0, g) }
+    }
+
+    static func convolutionBackwardPasses(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 22)
+        for (inputShape, filterShape, stride, padding) in KernelCases.convolutionGeometries.prefix(4) {
+            let g = try Conv2DGeometry(input: inputShape, filter: filterShape, stride: stride, padding: padding)
+            let x = random.array(inputShape.count), w = random.array(filterShape.count), r = random.array(g.outputShape.count)
+            let dy = try backend.tensor(r, shape: g.outputShape)
+            let dx = try backend.conv2dBackwardData(dy, backend.tensor(w, shape: filterShape), inputShape: inputShape,
+                                                    stride: stride, padding: padding).toArray()
+            let dw = try backend.conv2dBackwardFilter(backend.tensor(x, shape: inputShape), dy, filterShape: filterShape,
+                                                      stride: stride, padding: padding).toArray()
+            checkGradient(&report, "conv2d dx \(inputShape)", got: dx, x: x, upstream: r) { Reference.conv2d($0, w.map(Double.init), g) }
+            checkGradient(&report, "conv2d dw \(inputShape)", got: dw, x: w, upstream: r) { Reference.conv2d(x.map(Double.init), $0, g) }
+        }
+    }
+
+    static func unaryBackward(_ backend: any Backend, _ report: inout ConformanceReport, op: UnaryOp) throws {
+        var random = HostRandom(seed: 23)
+        let (lo, hi) = KernelCases.domain(op)
+        let x = random.array(57, lo, hi).map { abs($0) < 1e-2 ? $0 + 0.1 : $0 }, r = random.array(57)
+        let got = try backend.applyBackward(op, backend.tensor(x, shape: [57]), gradOutput: backend.tensor(r, shape: [57])).toArray()
+        checkGradient(&report, "\(op)", got: got, x: x, upstream: r) { $0.map { Reference.unary(op, $0) } }
+    }
+
+    static func softmaxFamilyAndLosses(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 24)
+        let (rows, columns) = (4, 6)
+        let x = random.array(rows * columns, -3, 3), r = random.array(rows * columns), rowGrad = random.array(rows)
+        let xt = try backend.tensor(x, shape: [rows, columns]), rt = try backend.tensor(r, shape: [rows, columns])
+        let softmaxGrad = try backend.softmaxBackward(output: backend.softmax(of: xt), gradOutput: rt).toArray()
+        checkGradient(&report, "softmax", got: softmaxGrad, x: x, upstream: r) { Reference.logSoftmaxRows($0, columns: columns).map(Foundation.exp) }
+        let logSoftmaxGrad = try backend.logSoftmaxBackward(output: backend.logSoftmax(of: xt), gradOutput: rt).toArray()
+        checkGradient(&report, "logSoftmax", got: logSoftmaxGrad, x: x, upstream: r) { Reference.logSoftmaxRows($0, columns: columns) }
+        let labels: [Float] = [0, 5, 2, 3]
+        let ceGrad = try backend.crossEntropyBackward(logits: xt, labels: backend.tensor(labels, shape: [rows]),
+                                                      gradOutput: backend.tensor(rowGrad, shape: [rows])).toArray()
+        checkGradient(&report, "crossEntropy", got: ceGrad, x: x, upstream: rowGrad) { logits in
+            let logp = Reference.logSoftmaxRows(logits, columns: columns)
+            return labels.enumerated().map { -logp[$0.offset * columns + Int($0.element)] }
+        }
+        let targets = random.array(rows * columns, 0, 1)
+        let bceGrad = try backend.bceWithLogitsBackward(logits: xt, targets: backend.tensor(targets, shape: [rows, columns]), gradOutput: rt).toArray()
+        checkGradient(&report, "bceWithLogits", got: bceGrad, x: x, upstream: r) { zip($0, targets).map { Reference.bceWithLogits($0, Double($1)) } }
+    }
+
+    static func broadcastGradientIsSumKeepingAxis(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 25)
+        let xShape: Shape = [2, 3, 4, 5]
+        let x = random.array(xShape.count), bias = random.array(3), r = random.array(xShape.count)
+        let got = try backend.sum(backend.tensor(r, shape: xShape), keepingAxis: 1).toArray()
+        checkGradient(&report, "bias over channels", got: got, x: bias, upstream: r) { b in x.indices.map { Double(x[$0]) + b[($0 / 20) % 3] } }
+    }
+
+    static func reparameterizationGradients(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 26)
+        let n = 40, shape: Shape = [n]
+        let mu = random.array(n), rho = random.array(n, -6, 1), r = random.array(n), variance = random.array(n, 0.1, 3)
+        let eps = try backend.randomNormal(shape, RandomStream(seed: 5, stream: 9))
+        let e = try eps.toArray().map(Double.init)
+        let gRho = try backend.sampleGaussianBackward(rho: backend.tensor(rho, shape: shape), noise: eps, gradSample: backend.tensor(r, shape: shape)).toArray()
+        checkGradient(&report, "sampleGaussian rho", got: gRho, x: rho, upstream: r) { rho in rho.indices.map { Double(mu[$0]) + Reference.softplus(rho[$0]) * e[$0] } }
+        let gVar = try backend.sampleLocalBackward(variance: backend.tensor(variance, shape: shape), noise: eps, gradSample: backend.tensor(r, shape: shape)).toArray()
+        checkGradient(&report, "sampleLocal variance", got: gVar, x: variance, upstream: r) { v in v.indices.map { Double(mu[$0]) + (v[$0] + 1e-8).squareRoot() * e[$0] } }
+    }
+
+    static func klGradients(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 27)
+        let n = 30, shape: Shape = [n], upstream: [Float] = [0.8]
+        let mu = random.array(n), rho = random.array(n, -6, 1), w = random.array(n, -2, 2)
+        let (muT, rhoT, wT) = (try backend.tensor(mu, shape: shape), try backend.tensor(rho, shape: shape), try backend.tensor(w, shape: shape))
+        let g = try backend.tensor(upstream, shape: .scalar)
+        let gaussian = try backend.klGaussianBackward(mu: muT, rho: rhoT, priorSigma: 0.5, gradOutput: g)
+        func klGaussian(_ mu: [Double], _ rho: [Double]) -> [Double] {
+            [mu.indices.reduce(0.0) { $0 + Reference.klGaussian(mu: mu[$1], rho: rho[$1], priorSigma: 0.5) }]
+        }
+        let (muD, rhoD, wD) = (mu.map(Double.init), rho.map(Double.init), w.map(Double.init))
+        checkGradient(&report, "klGaussian mu", got: try gaussian.mu.toArray(), x: mu, upstream: upstream) { klGaussian($0, rhoD) }
+        checkGradient(&report, "klGaussian rho", got: try gaussian.rho.toArray(), x: rho, upstream: upstream) { klGaussian(muD, $0) }
+
+        let mixture = try backend.mixtureKLBackward(sample: wT, mu: muT, rho: rhoT, prior: KernelCases.mixturePrior, gradOutput: g)
+        func mixtureKL(_ w: [Double], _ mu: [Double], _ rho: [Double]) -> [Double] {
+            [w.indices.reduce(0.0) {
+                $0 + Reference.logNormal(w[$1], mean: mu[$1], sigma: Reference.softplus(rho[$1])) - Reference.logMixture(w[$1], KernelCases.mixturePrior)
+            }]
+        }
+        checkGradient(&report, "mixtureKL w", got: try mixture.sample.toArray(), x: w, upstream: upstream) { mixtureKL($0, muD, rhoD) }
+        checkGradient(&report, "mixtureKL mu", got: try mixture.mu.toArray(), x: mu, upstream: upstream) { mixtureKL(wD, $0, rhoD) }
+        checkGradient(&report, "mixtureKL rho", got: try mixture.rho.toArray(), x: rho, upstream: upstream) { mixtureKL(wD, muD, $0) }
+
+        let (rows, columns) = (3, 10)
+        let mean = random.array(rows * columns), logVar = random.array(rows * columns, -3, 1), r = random.array(rows)
+        let vae = try backend.klStandardNormalBackward(mean: backend.tensor(mean, shape: [rows, columns]),
+                                                       logVariance: backend.tensor(logVar, shape: [rows, columns]),
+                                                       gradOutput: backend.tensor(r, shape: [rows]))
+        func vaeKL(_ mean: [Double], _ logVar: [Double]) -> [Double] {
+            (0..<rows).map { row in (0..<columns).reduce(0.0) { $0 + Reference.klStandardNormal(mean: mean[row * columns + $1], logVariance: logVar[row * columns + $1]) } }
+        }
+        checkGradient(&report, "klStandardNormal mean", got: try vae.mean.toArray(), x: mean, upstream: r) { vaeKL($0, logVar.map(Double.init)) }
+        checkGradient(&report, "klStandardNormal logVariance", got: try vae.logVariance.toArray(), x: logVar, upstream: r) { vaeKL(mean.map(Double.init), $0) }
+    }
+}
