@@ -26,11 +26,26 @@ extension CPUBackend {
         }
     }
 
-    /// `z[i] = y[(i / inner) % period]` for `i < shape.count`: the broadcast written out.
+    /// `z[i] = y[(i / inner) % period]` for `i < shape.count`: the broadcast written out, as
+    /// copies of `y` (`inner = 1`) or runs of `inner` equal values.
     public func _expand(_ y: Tensor, to shape: Shape, broadcast: Broadcast) throws -> Tensor {
         let source = try values(y)
-        let inner = broadcast.inner, period = broadcast.period
-        return try generate(shape, costPerItem: 1) { i in source[(i / inner) % period] }
+        let inner = broadcast.inner, period = broadcast.period, count = shape.count
+        let (result, out) = try makeTensor(shape)
+        var i = 0
+        while i < count {
+            let j = (i / inner) % period
+            if inner == 1 {
+                let run = min(period - j, count - i)
+                (out + i).update(from: source + j, count: run)
+                i += run
+            } else {
+                let run = min(inner - i % inner, count - i)
+                (out + i).update(repeating: source[j], count: run)
+                i += run
+            }
+        }
+        return result
     }
 
     /// `y = scale·x + shift`, one rounding for the product and one for the sum.

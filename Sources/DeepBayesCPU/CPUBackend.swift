@@ -16,8 +16,7 @@ public final class CPUBackend: Backend {
     /// A CPU backend whose tensors come from a private pool that may hold at most `bytes` live
     /// and idle in all: it simulates a smaller machine (the memory-pressure tests use it).
     public init(memoryLimitBytes bytes: Int) {
-        pool = HostMemoryPool()
-        pool.setCapacityLimit(bytes: bytes)
+        pool = HostMemoryPool(capacityLimitBytes: bytes)
     }
 
     /// Bytes of freed tensor storage the pool keeps for reuse now.
@@ -38,8 +37,11 @@ public final class CPUBackend: Backend {
                         details: [("threads", "\(Parallel.threadCount)")])]
         })
 
-    /// Every fused kernel has a SIMD implementation here.
-    public var capabilities: BackendCapabilities { Self.hostCapabilities() }
+    /// Every fused kernel has a SIMD implementation here. Read once per process (the checked
+    /// entry points consult it on every allocation); `deepbayes devices` reads afresh.
+    public var capabilities: BackendCapabilities { Self.processCapabilities }
+
+    private static let processCapabilities = hostCapabilities()
 
     /// The host's memory from `/proc/meminfo`; a single allocation may be as large as the
     /// memory the machine has.

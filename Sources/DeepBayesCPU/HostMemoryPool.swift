@@ -20,14 +20,16 @@ final class HostMemoryPool {
     static let idleLimitBytes = 256 << 20
 
     private let lock = NSLock()
-
-    init() {}
     private var idle: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var idleBytes = 0
-    /// Bytes handed out and not yet given back (pooled sizes and small ones alike).
-    private var liveBytes = 0
     /// The most bytes live and idle together, or nil for no limit but the machine's.
-    private var capacityLimitBytes: Int?
+    let capacityLimitBytes: Int?
+    /// Bytes handed out and not yet given back; counted only under a capacity limit.
+    private var liveBytes = 0
+
+    /// A pool with no limit but the machine's, or one that simulates a machine with
+    /// `capacityLimitBytes` of memory.
+    init(capacityLimitBytes: Int? = nil) { self.capacityLimitBytes = capacityLimitBytes }
 
     /// The number of floats actually reserved for a request of `count`: `count` itself when
     /// small, else the next size class `2ᵏ·{1, 1.25, 1.5, 1.75}`.
@@ -40,27 +42,32 @@ final class HostMemoryPool {
 
     /// Uninitialized memory for `capacity(for: count)` floats, exclusively the caller's until `give`.
     func take(_ count: Int) throws -> UnsafeMutablePointer<Float> {
-        let (capacity, overflow) = Self.capacity(for: min(count, Int.max / 8)).multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
-        guard !overflow, count <= Int.max / 8 else {
+        guard count <= Int.max / 8 else {
             throw DeepBayesError.allocationTooLarge(backend: "cpu", bytes: nil, limit: capacityLimitBytes)
         }
-        let bytes = capacity, floats = capacity / MemoryLayout<Float>.stride
+        let floats = Self.capacity(for: count), bytes = floats * MemoryLayout<Float>.stride
+        let pooled = floats >= Self.minimumPooledFloats
+        if !pooled, capacityLimitBytes == nil, let pointer = Self.allocate(bytes) { return pointer }
         lock.lock()
         defer { lock.unlock() }
-        if floats >= Self.minimumPooledFloats, let reused = idle[floats]?.popLast() {
+        if pooled, let reused = idle[floats]?.popLast() {
             idleBytes -= bytes
             liveBytes += bytes
             return reused
         }
-        if let pointer = allocate(bytes) { return pointer }
+        if let pointer = allocateCounted(bytes) { return pointer }
         releaseIdle()
-        if let pointer = allocate(bytes) { return pointer }
+        if let pointer = allocateCounted(bytes) { return pointer }
         throw DeepBayesError.allocationTooLarge(backend: "cpu", bytes: bytes, limit: capacityLimitBytes)
     }
 
     /// Returns memory obtained from `take(count)` with the same `count`.
     func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
         let floats = Self.capacity(for: count), bytes = floats * MemoryLayout<Float>.stride
+        if floats < Self.minimumPooledFloats, capacityLimitBytes == nil {
+            free(pointer)
+            return
+        }
         lock.lock()
         defer { lock.unlock() }
         liveBytes -= bytes
@@ -98,20 +105,18 @@ final class HostMemoryPool {
         return idleBytes
     }
 
-    /// Sets (or clears, with nil) the ceiling on live plus idle bytes.
-    func setCapacityLimit(bytes: Int?) {
-        lock.lock()
-        capacityLimitBytes = bytes
-        lock.unlock()
+    /// `allocate` within the capacity limit, counting the bytes. Called with `lock` held.
+    private func allocateCounted(_ bytes: Int) -> UnsafeMutablePointer<Float>? {
+        if let limit = capacityLimitBytes, liveBytes + idleBytes + bytes > limit { return nil }
+        guard let pointer = Self.allocate(bytes) else { return nil }
+        liveBytes += bytes
+        return pointer
     }
 
-    /// `posix_memalign` of `bytes` at 64-byte alignment, or nil when it fails or would pass the
-    /// capacity limit. Called with `lock` held.
-    private func allocate(_ bytes: Int) -> UnsafeMutablePointer<Float>? {
-        if let limit = capacityLimitBytes, liveBytes + idleBytes + bytes > limit { return nil }
+    /// `posix_memalign` of `bytes` at 64-byte alignment, or nil when the system refuses.
+    private static func allocate(_ bytes: Int) -> UnsafeMutablePointer<Float>? {
         var raw: UnsafeMutableRawPointer?
         guard posix_memalign(&raw, 64, bytes) == 0, let raw else { return nil }
-        liveBytes += bytes
         return raw.bindMemory(to: Float.self, capacity: bytes / MemoryLayout<Float>.stride)
     }
 

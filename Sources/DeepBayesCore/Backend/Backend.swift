@@ -126,14 +126,15 @@ extension BackendPrimitives {
         }
     }
 
-    /// The storage of `tensor` as this backend's buffer type, or `foreignStorage` when a
-    /// tensor was built around storage this backend did not make.
+    /// The storage of `tensor` as this backend's buffer class `Storage` (a final class: the
+    /// check compares exact types, one pointer comparison), or `foreignStorage` when a tensor
+    /// was built around storage this backend did not make.
     @inline(__always)
     public func storage<Storage: AnyObject>(of tensor: Tensor, as type: Storage.Type) throws -> Storage {
-        guard let storage = tensor.storage as? Storage else {
+        guard Swift.type(of: tensor.storage) == Storage.self else {
             throw DeepBayesError.foreignStorage(backend: name, found: String(describing: Swift.type(of: tensor.storage)))
         }
-        return storage
+        return unsafeDowncast(tensor.storage, to: Storage.self)
     }
 }
 
