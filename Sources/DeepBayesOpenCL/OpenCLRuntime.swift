@@ -13,6 +13,8 @@ final class OpenCLRuntime {
     let programs: ProgramCache
     let memory: DeviceMemoryPool
     let lock = NSLock()
+    /// `CL_KERNEL_WORK_GROUP_SIZE` of each built kernel, asked once (guarded by `lock`).
+    var kernelWorkGroupLimits: [cl_kernel: Int] = [:]
 
     private init(device: OpenCLDevice) throws {
         self.device = device

@@ -12,9 +12,13 @@ extension OpenCLBackend {
         guard items <= device.maximumWorkGroupSize else {
             return "\(items) work-items exceed CL_DEVICE_MAX_WORK_GROUP_SIZE (\(device.maximumWorkGroupSize))"
         }
-        var kernelLimit = 0
-        try OpenCLStatus.check(clGetKernelWorkGroupInfo(try kernel(), device.id, cl_kernel_work_group_info(CL_KERNEL_WORK_GROUP_SIZE),
-                                                        MemoryLayout<Int>.size, &kernelLimit, nil), "clGetKernelWorkGroupInfo")
+        let kernel = try kernel()
+        var kernelLimit = runtime.kernelWorkGroupLimits[kernel] ?? 0
+        if kernelLimit == 0 {
+            try OpenCLStatus.check(clGetKernelWorkGroupInfo(kernel, device.id, cl_kernel_work_group_info(CL_KERNEL_WORK_GROUP_SIZE),
+                                                            MemoryLayout<Int>.size, &kernelLimit, nil), "clGetKernelWorkGroupInfo")
+            runtime.kernelWorkGroupLimits[kernel] = kernelLimit
+        }
         guard items <= kernelLimit else {
             return "\(items) work-items exceed the kernel's CL_KERNEL_WORK_GROUP_SIZE (\(kernelLimit))"
         }

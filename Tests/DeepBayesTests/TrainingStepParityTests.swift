@@ -5,7 +5,7 @@ import DeepBayesTraining
 import Testing
 
 /// `TrainingStep`, the step `deepbayes train` runs and `deepbayes-bench` times, gives the same
-/// losses on every backend for the models `TrainingParityTests` does not cover: the GANs (both
+/// losses on every backend for the models the conformance kit's `TrainingParity` does not cover: the GANs (both
 /// steps, batch norm, transposed convolutions, dropout in the MLP discriminator), the VAE and
 /// MC dropout. From the same initial weights and seed on 8 random images, every loss within
 /// 2e-4 relative of the CPU backend's: three steps, or one for the DCGAN (a step's
