@@ -155,7 +155,7 @@ public enum Reference {
         -0.5 * (1 + logVariance - mean * mean - Foundation.exp(logVariance))
     }
 
-    /// The Philox normal for element `i`, by the Box–Muller formula of DESIGN.md in `Double`.
+    /// The Philox normal for element `i`, by the Box–Muller formula of `_randomNormal`, in `Double`.
     public static func normal(_ i: Int, _ random: RandomStream) -> Double {
         let words = Philox.words(seed: random.seed, stream: random.stream, block: random.block(of: i))
         let lane = i % 4, pair = lane / 2 * 2

@@ -1,7 +1,7 @@
 import DeepBayesCore
 
 /// `RandomKernels`: Philox4x32-10 words turned into floats exactly as every backend does
-/// (see `Philox` and DESIGN.md), so the CPU and OpenCL draw the same numbers. Sixteen blocks
+/// (see `Philox`), so the CPU and OpenCL draw the same numbers. Sixteen blocks
 /// (64 elements) are generated at once with `Philox.words16`.
 extension CPUBackend {
     /// The four words of a group of 16 blocks, or their four floats: lane `b` of item `k` belongs

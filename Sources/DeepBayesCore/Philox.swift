@@ -4,7 +4,7 @@ import Foundation
 /// SC'11): a counter-based generator, so element `i` of any random tensor is a pure function
 /// of `(seed, stream, i)` and every backend produces the same numbers.
 ///
-/// Layout (DESIGN.md): key = seed as (low word, high word); counter = (block low, block high,
+/// Layout: key = seed as (low word, high word); counter = (block low, block high,
 /// stream low, stream high) with block `i / 4` and lane `i % 4`.
 public enum Philox {
     /// Ten rounds of the 4x32 bijection of `counter` under `key`.
