@@ -4,7 +4,7 @@ import Testing
 
 /// Philox4x32-10 known answers, the distribution of the normals, and stream independence.
 @Suite struct RandomTests {
-    /// The three known-answer vectors of DESIGN.md: (counter words, key words) → output.
+    /// The three known-answer vectors of Philox4x32-10 (Salmon et al. 2011): (counter words, key words) → output.
     static let knownAnswers: [(SIMD4<UInt32>, SIMD2<UInt32>, SIMD4<UInt32>)] = [
         (SIMD4(0, 0, 0, 0), SIMD2(0, 0), SIMD4(0x6627_E8D5, 0xE169_C58D, 0xBC57_AC4C, 0x9B00_DBD8)),
         (SIMD4(repeating: 0xFFFF_FFFF), SIMD2(repeating: 0xFFFF_FFFF), SIMD4(0x408F_276D, 0x41C8_3B0E, 0xA20B_C7C6, 0x6D54_51FD)),
