@@ -76,8 +76,7 @@ public struct BackendConformance {
 
     private func attempt(_ check: String, _ report: inout ConformanceReport, _ body: () throws -> [Float]) -> [Float]? {
         do {
-            let values = try body()
-            return values
+            return try body()
         } catch {
             report.fail(check, "threw \(error)")
             return nil
