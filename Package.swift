@@ -2,22 +2,30 @@
 import Foundation
 import PackageDescription
 
-/// Swift SIMD types lower to vector FMA only when the compiler may use the CPU's vector
-/// features; without them `addingProduct` becomes one library call per lane. On x86-64 we
-/// therefore build for the CPU doing the build (`native`, like `-march=native`); set
-/// `DEEPBAYES_TARGET_CPU` (for example `haswell`: AVX2 + FMA) to build a binary for other
-/// machines.
-/// arm64's baseline already includes NEON, so it needs no flag.
-/// On every architecture `-fno-math-errno` lets `squareRoot()` (the C builtin `sqrtf` behind
-/// it) be one vector square root: with C's `errno`, each lane is a scalar root plus a branch
-/// to `sqrtf` for negative inputs. Swift never reads `errno`, so nothing else changes.
-let simdSettings: [SwiftSetting] = {
-    var flags = ["-Xcc", "-fno-math-errno"]
-    #if arch(x86_64)
-    flags += ["-target-cpu", ProcessInfo.processInfo.environment["DEEPBAYES_TARGET_CPU"] ?? "native"]
-    #endif
-    return [.unsafeFlags(flags)]
+/// The CPU backend's instruction-set level. Swift SIMD types lower to vector FMA only when the
+/// compiler may use the CPU's vector features; without them `addingProduct` is one library call
+/// per lane. A package that depends on DeepBayes by version gets the portable build (SwiftPM
+/// refuses build flags in such dependencies); the shipped `deepbayes` (Distribution/) adds
+/// plugin builds for x86-64-v3 and -v4 and picks the best the machine runs. For this package's
+/// own tests and benchmarks set `DEEPBAYES_TARGET_CPU` to `x86-64-v2`, `x86-64-v3` or
+/// `x86-64-v4`: the CPU backend and the tests are then built for that level, with
+/// `-fno-math-errno` so that `squareRoot()` is one vector square root.
+let cpuLevelSettings: [SwiftSetting] = {
+    guard let level = ProcessInfo.processInfo.environment["DEEPBAYES_TARGET_CPU"], !level.isEmpty else { return [] }
+    guard let number = ["x86-64-v2": 2, "x86-64-v3": 3, "x86-64-v4": 4][level] else {
+        fatalError("DEEPBAYES_TARGET_CPU=\(level): use x86-64-v2, x86-64-v3 or x86-64-v4")
+    }
+    return [.define("DEEPBAYES_X86_64_V\(number)"), .unsafeFlags(["-Xcc", "-march=\(level)", "-Xcc", "-fno-math-errno"])]
 }()
+
+/// The modules a host program and its plugins share. A plugin links this one shared library
+/// (`libDeepBayes.so`) instead of static DeepBayes libraries, so the process has one copy of
+/// the SDK's types (see README, "Writing a backend plugin").
+let sharedLibraryTargets = [
+    "DeepBayesCore", "CCPUFeatures", "DeepBayesCPU", "DeepBayesReferenceBackend", "DeepBayesBackendConformance",
+    "DeepBayesNN", "DeepBayesModels", "DeepBayesFiles", "DeepBayesData", "DeepBayesTraining",
+    "DeepBayesBackends", "DeepBayesCLI",
+]
 
 let package = Package(
     name: "DeepBayes",
@@ -31,8 +39,10 @@ let package = Package(
         .library(name: "DeepBayesFiles", targets: ["DeepBayesFiles"]),
         .library(name: "DeepBayesData", targets: ["DeepBayesData"]),
         .library(name: "DeepBayesTraining", targets: ["DeepBayesTraining"]),
-        .executable(name: "deepbayes", targets: ["deepbayes"]),
-        .executable(name: "deepbayes-bench", targets: ["deepbayes-bench"]),
+        .library(name: "DeepBayesCPU", targets: ["DeepBayesCPU"]),
+        .library(name: "DeepBayesOpenCL", targets: ["DeepBayesOpenCL"]),
+        .library(name: "DeepBayesCLI", targets: ["DeepBayesCLI"]),
+        .library(name: "DeepBayes", type: .dynamic, targets: sharedLibraryTargets),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,13 +58,9 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .systemLibrary(
-            name: "COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
         .target(name: "DeepBayesCore"),
-        .target(name: "DeepBayesCPU", dependencies: ["DeepBayesCore"], swiftSettings: simdSettings),
+        .target(name: "CCPUFeatures"),
+        .target(name: "DeepBayesCPU", dependencies: ["DeepBayesCore", "CCPUFeatures"], swiftSettings: cpuLevelSettings),
         .target(name: "DeepBayesReferenceBackend", dependencies: ["DeepBayesCore"]),
         .target(name: "DeepBayesBackendConformance", dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesReferenceBackend"]),
         .target(name: "DeepBayesOpenCL", dependencies: ["DeepBayesCore", "COpenCL"]),
@@ -63,22 +69,12 @@ let package = Package(
         .target(name: "DeepBayesFiles", dependencies: ["DeepBayesCore", "CZlib"]),
         .target(name: "DeepBayesData", dependencies: ["DeepBayesCore", "CZlib"]),
         .target(name: "DeepBayesTraining", dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesModels", "DeepBayesData", "DeepBayesFiles"]),
-        .target(name: "DeepBayesBackends", dependencies: ["DeepBayesCore", "DeepBayesCPU", "DeepBayesOpenCL", "DeepBayesReferenceBackend"]),
-        .executableTarget(
-            name: "deepbayes",
+        .target(name: "DeepBayesBackends", dependencies: ["DeepBayesCore", "DeepBayesCPU", "DeepBayesReferenceBackend"]),
+        .target(
+            name: "DeepBayesCLI",
             dependencies: [
                 "DeepBayesBackends",
                 "DeepBayesTraining",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
-        .executableTarget(
-            name: "deepbayes-bench",
-            dependencies: [
-                "DeepBayesBackends",
-                "DeepBayesData",
-                "DeepBayesTraining",
-                "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,8 +82,8 @@ let package = Package(
             name: "DeepBayesTests",
             dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesModels", "DeepBayesFiles", "DeepBayesData", "CZlib",
                            "DeepBayesBackends", "DeepBayesOpenCL", "DeepBayesTraining", "DeepBayesReferenceBackend",
-                           "DeepBayesBackendConformance", "deepbayes"],
-            swiftSettings: simdSettings
+                           "DeepBayesBackendConformance", "DeepBayesCPU", "DeepBayesCLI"],
+            swiftSettings: cpuLevelSettings
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -22,10 +22,12 @@ public final class CPUBackend: Backend {
     /// Bytes of freed tensor storage the pool keeps for reuse now.
     public var idleMemoryBytes: Int { pool.idleBufferBytes }
 
-    /// The registry entry for `--device cpu`.
+    /// The registry entry for `--device cpu`: this build, as the variant for the instruction-set
+    /// level it was compiled for.
     public static let factory = BackendFactory(
         name: "cpu",
-        summary: "host CPU: SIMD kernels on \(Parallel.threadCount) threads",
+        summary: "host CPU: SIMD kernels for \(InstructionSetLevel.compiled.label) on \(Parallel.threadCount) threads",
+        variant: InstructionSetLevel.compiledVariant,
         make: { index in
             guard index == nil || index == 0 else {
                 throw DeepBayesError.unknownBackend(name: "cpu:\(index!)", available: ["cpu"])
@@ -34,7 +36,8 @@ public final class CPUBackend: Backend {
         },
         devices: {
             [DeviceInfo(selector: "cpu", name: CPUBackend.processorName, capabilities: CPUBackend.hostCapabilities(),
-                        details: [("threads", "\(Parallel.threadCount)")])]
+                        details: [("threads", "\(Parallel.threadCount)"),
+                                  ("instruction set", "built for \(InstructionSetLevel.compiled.label), machine has \(InstructionSetLevel.machine.label)")])]
         })
 
     /// Every fused kernel has a SIMD implementation here. Read once per process (the checked

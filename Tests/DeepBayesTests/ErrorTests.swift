@@ -55,11 +55,11 @@ import Testing
     }
 
     @Test func registryRejectsUnknownDevices() throws {
-        #expect(throws: DeepBayesError.unknownBackend(name: "bogus", available: standardRegistry.names)) {
-            try standardRegistry.makeBackend("bogus")
+        #expect(throws: DeepBayesError.unknownBackend(name: "bogus", available: TestBackends.registry.names)) {
+            try TestBackends.registry.makeBackend("bogus")
         }
-        #expect(throws: DeepBayesError.self) { try standardRegistry.makeBackend("cpu:x") }
-        #expect(throws: DeepBayesError.self) { try standardRegistry.makeBackend("opencl:999") }
-        #expect(try standardRegistry.makeBackend("cpu").name == "cpu")
+        #expect(throws: DeepBayesError.self) { try TestBackends.registry.makeBackend("cpu:x") }
+        #expect(throws: DeepBayesError.self) { try TestBackends.registry.makeBackend("opencl:999") }
+        #expect(try TestBackends.registry.makeBackend("cpu").name == "cpu")
     }
 }

@@ -1,10 +1,12 @@
 import DeepBayesBackends
+import DeepBayesCPU
 import DeepBayesNN
+import DeepBayesOpenCL
 import DeepBayesReferenceBackend
 import Foundation
 import Testing
 
-/// The backends the suites run on: every backend in `standardRegistry` that starts here,
+/// The backends the suites run on: every backend of `registry` that starts here,
 /// except the reference backend (scalar and slow: the conformance kit and the training-step
 /// parity test run it explicitly).
 ///
@@ -12,10 +14,13 @@ import Testing
 /// with `CI=true` that is a failure instead (see `OpenCLAvailabilityTests`), because CI
 /// installs PoCL and must really run the OpenCL kernels.
 enum TestBackends {
+    /// This package's backends, linked in (the plugin builds are tested in Distribution/).
+    static let registry = BackendRegistry([CPUBackend.factory, OpenCLBackend.factory, ReferenceBackend.factory])
+
     /// Backends by registry name, created once per test process.
     static let available: [String: any Backend] = {
         var backends: [String: any Backend] = [:]
-        for factory in standardRegistry.factories where factory.name != ReferenceBackend.factory.name {
+        for factory in registry.factories where factory.name != ReferenceBackend.factory.name {
             do {
                 backends[factory.name] = try factory.make(nil)
             } catch {
@@ -27,7 +32,7 @@ enum TestBackends {
     }()
 
     /// Registry names of the backends that started, in registry order.
-    static let names: [String] = standardRegistry.names.filter { available[$0] != nil }
+    static let names: [String] = registry.names.filter { available[$0] != nil }
 
     /// The started backends other than the CPU backend, each compared with it in the parity suites.
     static let othersThanCPU: [String] = names.filter { $0 != "cpu" }
@@ -43,7 +48,7 @@ enum TestBackends {
 
 @Suite struct OpenCLAvailabilityTests {
     @Test func everyRegisteredBackendStartsUnderCI() throws {
-        let missing = standardRegistry.names.filter { TestBackends.available[$0] == nil && $0 != ReferenceBackend.factory.name }
+        let missing = TestBackends.registry.names.filter { TestBackends.available[$0] == nil && $0 != ReferenceBackend.factory.name }
         if TestBackends.isCI {
             #expect(missing.isEmpty, "CI=true but these backends could not start: \(missing)")
         } else if !missing.isEmpty {

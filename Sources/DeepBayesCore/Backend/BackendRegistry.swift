@@ -36,32 +36,70 @@ public struct BackendFactory: Sendable {
     public let make: @Sendable (_ index: Int?) throws -> any Backend
     /// Lists the devices, or throws `backendUnavailable` saying why there are none.
     public let devices: @Sendable () throws -> [DeviceInfo]
+    /// Which build this is, when several builds share the name (nil: the only one).
+    public let variant: BackendVariant?
+    /// Where the factory comes from: `built in`, or the plugin's path.
+    public var origin: String
 
-    public init(name: String, summary: String,
+    public init(name: String, summary: String, variant: BackendVariant? = nil,
                 make: @escaping @Sendable (_ index: Int?) throws -> any Backend,
                 devices: @escaping @Sendable () throws -> [DeviceInfo]) {
         self.name = name
         self.summary = summary
+        self.variant = variant
+        self.origin = "built in"
         self.make = make
         self.devices = devices
     }
 }
 
-/// The backends known to a program, found by name. `DeepBayesBackends.standardRegistry`
-/// holds the built-in ones; a program may build its own registry with any factories.
+/// A backend that was found but is not used, and why: a plugin that did not load, two plugins
+/// with one name, a variant this machine cannot run or a better one replaces.
+public struct SkippedBackend: Sendable, CustomStringConvertible {
+    /// The backend's name, when known (from the plugin's file name if it did not load).
+    public let name: String?
+    /// Where it was found: a plugin's path, or `built in`.
+    public let origin: String
+    /// One line: what went wrong.
+    public let reason: String
+    /// How to fix it, when there is a known way.
+    public let hint: String?
+
+    public init(name: String?, origin: String, reason: String, hint: String? = nil) {
+        self.name = name
+        self.origin = origin
+        self.reason = reason
+        self.hint = hint
+    }
+
+    public var description: String { "\(origin): \(reason)" + (hint.map { " (\($0))" } ?? "") }
+}
+
+/// The backends known to a program, found by name: the factories it can use, and those it
+/// found but skipped, with the reason (so `--device` for one of them says why).
 public struct BackendRegistry: Sendable {
-    /// The registered factories in the order they were given.
+    /// The usable factories in the order they were given, at most one per name.
     public let factories: [BackendFactory]
+    /// Backends found but not used; a name here may also have a usable factory (a variant
+    /// this machine cannot run beside one it can).
+    public let skipped: [SkippedBackend]
 
-    public init(_ factories: [BackendFactory]) { self.factories = factories }
+    public init(_ factories: [BackendFactory], skipped: [SkippedBackend] = []) {
+        self.factories = factories
+        self.skipped = skipped
+    }
 
-    /// The registered names.
+    /// The usable names.
     public var names: [String] { factories.map(\.name) }
 
     /// Creates the backend for a device selector `NAME` or `NAME:INDEX`.
     public func makeBackend(_ selector: String) throws -> any Backend {
         let parts = selector.split(separator: ":", maxSplits: 1).map(String.init)
-        guard let name = parts.first, let factory = factories.first(where: { $0.name == name }) else {
+        let name = parts.first ?? ""
+        guard let factory = factories.first(where: { $0.name == name }) else {
+            if let skip = skipped.first(where: { $0.name == name }) {
+                throw DeepBayesError.backendUnavailable(name: name, reason: "\(skip.origin): \(skip.reason)", hint: skip.hint)
+            }
             throw DeepBayesError.unknownBackend(name: selector, available: names)
         }
         var index: Int?

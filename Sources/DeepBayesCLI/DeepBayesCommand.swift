@@ -2,10 +2,9 @@ import ArgumentParser
 import DeepBayesBackends
 
 /// The `deepbayes` command line: Bayesian deep learning on a backend chosen at run time.
-@main
 struct DeepBayesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deepbayes",
-        abstract: "Bayesian deep learning on a pluggable compute backend (\(standardRegistry.names.joined(separator: ", "))).",
+        abstract: "Bayesian deep learning on a pluggable compute backend (\(DeepBayesCLI.registry.names.joined(separator: ", "))).",
         subcommands: [TrainCommand.self, EvaluateCommand.self, SampleCommand.self, PruneCommand.self, DevicesCommand.self, CheckCommand.self])
 }

@@ -22,7 +22,7 @@ struct PruneCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let backend = try standardRegistry.makeBackend("cpu")
+            let backend = try DeepBayesCLI.registry.makeBackend("cpu")
             let (spec, model, metadata) = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint), on: backend)
             guard spec.kind == .bnn, case let .classifier(classifier) = model else {
                 throw DeepBayesError.invalidArgument(operation: "prune", reason: "only bnn checkpoints have weight posteriors to prune, this is a \(spec.kind.rawValue)")

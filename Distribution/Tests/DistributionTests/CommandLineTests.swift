@@ -21,8 +21,9 @@ import Testing
         let error: String
     }
 
-    /// Runs `deepbayes arguments` in a temporary directory with `environment` added.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs `deepbayes arguments` (or another copy of it) in a temporary directory with
+    /// `environment` added.
+    static func run(_ arguments: [String], environment: [String: String] = [:], executable: URL = executable) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -54,7 +55,7 @@ import Testing
     @Test func unknownDeviceExitsWithTheAvailableOnes() throws {
         let result = try Self.run(["check", "--device", "bogus"])
         #expect(result.status == 1)
-        #expect(result.error.hasPrefix("error: unknown device 'bogus'; available: cpu, opencl, reference"))
+        #expect(result.error.hasPrefix("error: unknown device 'bogus'; available: cpu, reference, opencl"))
         #expect(result.error.contains("--device reference"), "the listing shows every backend")
         #expect(!result.error.contains("apt-get"), "an unknown name is not an OpenCL problem: no install hint")
         #expect(!result.error.contains("Fatal error"))
@@ -73,7 +74,7 @@ import Testing
     /// A kernel that does not compile surfaces as a typed error carrying the compiler's log.
     @Test(.enabled(if: TestBackends.available["opencl"] != nil, "no OpenCL device here"))
     func brokenKernelSourceReportsTheBuildLog() throws {
-        let kernels = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Kernels").standardized
+        let kernels = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Kernels").standardized
         let broken = FileManager.default.temporaryDirectory.appendingPathComponent("deepbayes-broken-kernels-\(getpid())")
         try? FileManager.default.removeItem(at: broken)
         try FileManager.default.copyItem(at: kernels, to: broken)

@@ -1,0 +1,4 @@
+import DeepBayesCLI
+
+// The shipped command line: the built-in backends and every plugin found at start.
+DeepBayesCLI.main()
