@@ -25,7 +25,7 @@ func cpuVariant(_ level: Int) -> (product: Product, target: Target) {
 
 /// Plugins the tests load: built as `libfixture-NAME.so`, which the search path ignores; the
 /// tests copy them into temporary folders under plugin names.
-let fixtures = ["NoEntryPlugin", "StalePlugin", "ThrowingPlugin", "TwinPlugin"]
+let fixtures = ["ForeignPlugin", "NoEntryPlugin", "StalePlugin", "ThrowingPlugin", "TwinPlugin"]
 
 #if arch(x86_64)
 let cpuVariants = [cpuVariant(3), cpuVariant(4)]

@@ -54,15 +54,20 @@ public enum PluginLoader {
     }
 }
 
-/// Install advice for shared libraries a plugin may need but the machine lacks.
+/// Advice for the ways `dlopen` fails on a plugin: a shared library the machine lacks, or a
+/// plugin built against another build of DeepBayes.
 enum MissingLibraryHints {
     /// Debian packages by the library's file name.
     static let packages: [(library: String, advice: String)] = [
         ("libOpenCL.so", "install an OpenCL loader and a driver: apt-get install ocl-icd-libopencl1 pocl-opencl-icd (or your GPU vendor's OpenCL driver)"),
     ]
 
-    /// The advice for the library `dlopen`'s message names, if it is a known one.
+    /// The advice for what `dlopen`'s message names, if it is a known case.
     static func hint(forLoaderMessage message: String) -> String? {
-        packages.first { message.contains($0.library) }?.advice
+        if let known = packages.first(where: { message.contains($0.library) }) { return known.advice }
+        if message.contains("undefined symbol: $s") {
+            return "the plugin was built against another build of DeepBayes (other sources, or a `swift test` build): rebuild it against this one"
+        }
+        return nil
     }
 }

@@ -1,4 +1,5 @@
+import DeepBayesBackends
 import DeepBayesCLI
 
 // The shipped command line: the built-in backends and every plugin found at start.
-DeepBayesCLI.main()
+DeepBayesCLI.main(registry: standardRegistry)

@@ -91,6 +91,9 @@ import Testing
         Failure(label: "another SDK version", files: {
             ["libdeepbayes-backend-stale.so": built("libfixture-StalePlugin.so")]
         }, name: "stale", reason: "was built for SDK \(BackendPluginABI.sdkVersion + 1)"),
+        Failure(label: "its own copy of the SDK", files: {
+            ["libdeepbayes-backend-foreign.so": built("libfixture-ForeignPlugin.so")]
+        }, name: "foreign", reason: "carries its own copy of the DeepBayes SDK"),
         Failure(label: "a factory that throws", files: {
             ["libdeepbayes-backend-throwing.so": built("libfixture-ThrowingPlugin.so")]
         }, name: "throwing", reason: "the fixture's driver is not installed"),

@@ -1,0 +1,2 @@
+// OpenBLAS's CBLAS interface (cblas_sgemm) and its thread and build queries.
+#include <cblas.h>
