@@ -20,7 +20,7 @@ let cpuLevelSettings: [SwiftSetting] = {
 
 /// The modules a host program and its plugins share. A plugin links this one shared library
 /// (`libDeepBayes.so`) instead of static DeepBayes libraries, so the process has one copy of
-/// the SDK's types (see README, "Writing a backend plugin").
+/// the SDK's types (see README, "Writing a backend, in its own package, as a plugin").
 let sharedLibraryTargets = [
     "DeepBayesCore", "CCPUFeatures", "DeepBayesCPU", "DeepBayesReferenceBackend", "DeepBayesBackendConformance",
     "DeepBayesNN", "DeepBayesModels", "DeepBayesFiles", "DeepBayesData", "DeepBayesTraining",

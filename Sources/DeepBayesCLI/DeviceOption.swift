@@ -2,7 +2,7 @@ import ArgumentParser
 import DeepBayesBackends
 import Foundation
 
-/// The `--device cpu|opencl|opencl:N` option every computing subcommand takes.
+/// The `--device NAME[:INDEX]` option every computing subcommand takes (the names come from the registry).
 struct DeviceOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Backend and device: \(DeepBayesCLI.registry.names.joined(separator: ", ")), or NAME:N for device N of a backend (see `deepbayes devices`).", valueName: "name[:index]"))
     var device: String = "cpu"

@@ -75,6 +75,13 @@ enum BandwidthBenchmarks {
             let a = try backend.tensor(g, shape: [n])
             return { [try backend.apply(.softplus, a)] }
         })
+        // What one kernel call costs apart from its work (the checks, the call into the
+        // backend, the result's allocation): a one-element add. A plugin boundary would show here.
+        list.append(Benchmark(kernel: "launch: binary add", shape: "[1]", work: .bytes(12),
+                              yardstick: .copy(expected: { [g[0] + y[0]] })) { backend in
+            let (a, b) = (try backend.tensor([g[0]], shape: [1]), try backend.tensor([y[0]], shape: [1]))
+            return { [try backend.combine(.add, a, b)] }
+        })
         return list
     }
 }

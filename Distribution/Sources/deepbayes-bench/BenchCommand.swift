@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "deepbayes-bench",
         abstract: "Kernel microbenchmarks with same-process references (OpenBLAS, memcpy, the CPU backend).")
 
-    @Option(name: .long, help: "Backends to measure (repeatable): \(standardRegistry.names.joined(separator: ", ")) or NAME:N. Default: cpu and opencl, when they start.")
+    @Option(name: .long, help: "Backends to measure (repeatable): \(standardRegistry.names.joined(separator: ", ")) or NAME:N. Default: every backend found that starts, but the slow reference one.")
     var device: [String] = []
 
     @Option(name: .long, help: "Timed runs per measurement; the median is reported.")
@@ -33,7 +33,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let host = CPUReference.backend
         var devices: [any Backend] = []
-        for selector in device.isEmpty ? ["cpu", "opencl"] : device {
+        for selector in device.isEmpty ? standardRegistry.names.filter({ $0 != "reference" }) : device {
             do {
                 devices.append(selector == "cpu" ? host : try standardRegistry.makeBackend(selector))
             } catch {

@@ -3,9 +3,10 @@ import Testing
 
 /// A package that depends on DeepBayes by version, as a user's would: this checkout copied
 /// into a new git repository tagged `1.0.0`, a consumer package that requires `from: "1.0.0"`
-/// and whose `main.swift` is README's first library snippet, built in release and run. SwiftPM
-/// refuses a version dependency with unsafe build flags, so this proves the library targets
-/// have none; the run proves the portable CPU backend trains what the snippet asks.
+/// and whose `main.swift` is README's first library snippet followed by one short epoch of
+/// Bayes by Backprop through `DeepBayesCLI`, built in release and run. SwiftPM refuses a
+/// version dependency with unsafe build flags, so the build proves the library targets have
+/// none; the run proves the portable CPU backend computes and trains.
 @Suite struct VersionDependencyTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../..").standardized
@@ -65,16 +66,26 @@ import Testing
         let package = Package(
             name: "consumer",
             dependencies: [.package(url: "\(library.absoluteString)", from: "1.0.0")],
-            targets: [.executableTarget(name: "consumer", dependencies: [.product(name: "DeepBayesBackends", package: "deepbayes")])],
+            targets: [.executableTarget(name: "consumer", dependencies: [
+                .product(name: "DeepBayesBackends", package: "deepbayes"), .product(name: "DeepBayesCLI", package: "deepbayes"),
+            ])],
             swiftLanguageModes: [.v5]
         )
         """.write(to: consumer.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
-        try Self.librarySnippet().write(to: consumer.appendingPathComponent("Sources/consumer/main.swift"), atomically: true, encoding: .utf8)
+        let out = work.appendingPathComponent("run")
+        let training = """
+            DeepBayesCLI.main(registry: standardRegistry, arguments: ["train", "bnn", "--device", "cpu", "--epochs", "1", "--batch-size", "64",
+                "--train-limit", "192", "--test-limit", "100", "--samples", "2", "--hidden", "32", "--out", "\(out.path)"])
+            """
+        try ("import DeepBayesCLI\n" + Self.librarySnippet() + training + "\n")
+            .write(to: consumer.appendingPathComponent("Sources/consumer/main.swift"), atomically: true, encoding: .utf8)
 
         let build = try Self.run(["swift", "build", "-c", "release"], in: consumer)
         #expect(build.status == 0, "\(build.output)")
-        let run = try Self.run([consumer.appendingPathComponent(".build/release/consumer").path], in: consumer)
+        let run = try Self.run(["DEEPBAYES_DATA=" + Self.repository.appendingPathComponent("Data").path,
+                                consumer.appendingPathComponent(".build/release/consumer").path], in: consumer)
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("[14.0, 32.0, 32.0, 77.0]"), "\(run.output)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("model.safetensors").path), "\(run.output)")
     }
 }
