@@ -1,3 +1,5 @@
+import Foundation
+
 /// An elementwise function `y = f(x)`; each case's derivative is used by `unaryBackward`.
 public enum UnaryOp: Hashable, Sendable, CaseIterable {
     /// `max(x, 0)`; derivative 1 for x > 0, else 0.
@@ -32,6 +34,27 @@ public enum UnaryOp: Hashable, Sendable, CaseIterable {
 
     /// A stable small integer for device kernels (the `op` argument of `unary` in `Kernels/elementwise.cl`).
     public var code: Int32 { Int32(UnaryOp.allCases.firstIndex(of: self)!) }
+
+    /// The op on one value, in plain scalar Swift: the definition every backend's kernel
+    /// computes (sigmoid and softplus in the forms that cannot overflow:
+    /// `sigmoid(x) = eˣ / (1 + eˣ)` for x < 0, `softplus(x) = max(x, 0) + log1p(e^-|x|)`).
+    public func callAsFunction(_ x: Float) -> Float {
+        switch self {
+        case .relu: return x > 0 ? x : 0
+        case .leakyRelu: return x > 0 ? x : UnaryOp.leakySlope * x
+        case .tanh: return Foundation.tanh(x)
+        case .sigmoid: return x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
+        case .softplus: return max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+        case .exp: return Foundation.exp(x)
+        case .log: return Foundation.log(x)
+        case .square: return x * x
+        case .sqrt: return x.squareRoot()
+        case .negate: return -x
+        case .abs: return Swift.abs(x)
+        case .sign: return x > 0 ? 1 : x < 0 ? -1 : 0
+        case .step: return x > 0 ? 1 : 0
+        }
+    }
 }
 
 /// An elementwise function of two operands.

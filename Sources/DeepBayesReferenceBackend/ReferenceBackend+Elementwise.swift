@@ -1,10 +1,9 @@
 import DeepBayesCore
-import Foundation
 
 extension ReferenceBackend {
-    /// `y[i] = op(x[i])` with `Foundation`'s float functions, as `UnaryOp` defines each case.
+    /// `y[i] = op(x[i])`, each value by `UnaryOp`'s own scalar definition.
     public func _unary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
-        tensor(x.shape, try values(x).map { Self.apply(op, $0) })
+        tensor(x.shape, try values(x).map(op.callAsFunction))
     }
 
     /// `z[i] = x[i] op y[(i / inner) % period]`.
@@ -20,23 +19,5 @@ extension ReferenceBackend {
             }
         }
         return tensor(x.shape, z)
-    }
-
-    static func apply(_ op: UnaryOp, _ x: Float) -> Float {
-        switch op {
-        case .relu: return x > 0 ? x : 0
-        case .leakyRelu: return x > 0 ? x : UnaryOp.leakySlope * x
-        case .tanh: return Foundation.tanh(x)
-        case .sigmoid: return x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
-        case .softplus: return max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
-        case .exp: return Foundation.exp(x)
-        case .log: return Foundation.log(x)
-        case .square: return x * x
-        case .sqrt: return x.squareRoot()
-        case .negate: return -x
-        case .abs: return Swift.abs(x)
-        case .sign: return x > 0 ? 1 : x < 0 ? -1 : 0
-        case .step: return x > 0 ? 1 : 0
-        }
     }
 }

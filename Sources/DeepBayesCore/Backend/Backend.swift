@@ -15,7 +15,9 @@ public protocol BackendPrimitives: AnyObject {
     var name: String { get }
     /// A human-readable description of the device in use.
     var deviceDescription: String { get }
-    /// Typed facts about the device: kind, memory, limits, native fused kernels.
+    /// Typed facts about the device: kind, memory, limits, native fused kernels. The checked
+    /// entry points read it on every allocation, so it should be a stored or cheaply built
+    /// value (read the device's memory once, not per call).
     var capabilities: BackendCapabilities { get }
 
     // MARK: Storage
