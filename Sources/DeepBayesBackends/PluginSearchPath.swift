@@ -1,4 +1,5 @@
 import Foundation
+import DeepBayesCore
 
 /// Where backend plugins are looked for, and which files are plugins.
 ///
@@ -6,7 +7,9 @@ import Foundation
 /// `backends/` beside the running executable, then the executable's own folder (where
 /// `swift build` puts the plugins it builds). A plugin is a file named
 /// `libdeepbayes-backend-NAME.so`, or `libdeepbayes-backend-NAME_VARIANT.so` for one build of
-/// several; `NAME` is the backend's registry name, which the plugin must also declare.
+/// several; `NAME` is the backend's registry name, which the plugin must also declare. In the
+/// executable's folders a plugin is loaded only from a file and folder no other user can
+/// write (`TrustedLocation`); the folders of `$DEEPBAYES_BACKEND_PATH` are the user's choice.
 public struct PluginSearchPath: Sendable {
     public static let environmentVariable = "DEEPBAYES_BACKEND_PATH"
     static let filePrefix = "libdeepbayes-backend-"
@@ -16,16 +19,22 @@ public struct PluginSearchPath: Sendable {
     public let directories: [URL]
     /// Folders the user named that do not exist (reported, never fatal).
     public let missingDirectories: [URL]
+    /// The program's own folders among `directories`: a plugin there is loaded only if
+    /// `TrustedLocation` accepts the file (the user named the others explicitly).
+    let programDirectories: Set<URL>
 
     /// `userDirectories` (from the environment: a missing one is reported) then
-    /// `programDirectories` (the program's own: a missing one is skipped quietly).
+    /// `programDirectories` (the program's own: a missing one, or one another user could
+    /// write to, is skipped quietly).
     public init(userDirectories: [URL], programDirectories: [URL] = []) {
         func isDirectory(_ url: URL) -> Bool {
             var flag: ObjCBool = false
             return FileManager.default.fileExists(atPath: url.path, isDirectory: &flag) && flag.boolValue
         }
-        directories = (userDirectories + programDirectories).filter(isDirectory)
+        let program = programDirectories.filter { isDirectory($0) && TrustedLocation.isTrusted($0) }
+        directories = userDirectories.filter(isDirectory) + program
         missingDirectories = userDirectories.filter { !isDirectory($0) }
+        self.programDirectories = Set(program)
     }
 
     /// `$DEEPBAYES_BACKEND_PATH`, then `backends/` beside the executable and its own folder.
@@ -33,8 +42,8 @@ public struct PluginSearchPath: Sendable {
         let user = (ProcessInfo.processInfo.environment[environmentVariable] ?? "")
             .split(separator: ":").map { URL(fileURLWithPath: String($0), isDirectory: true) }
         var program: [URL] = []
-        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            let folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        if let executable = TrustedLocation.executable {
+            let folder = executable.deletingLastPathComponent()
             program = [folder.appendingPathComponent("backends", isDirectory: true), folder]
         }
         return PluginSearchPath(userDirectories: user, programDirectories: program)
@@ -49,6 +58,7 @@ public struct PluginSearchPath: Sendable {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             for name in names.sorted() where Self.backendName(ofFile: name) != nil {
                 let file = directory.appendingPathComponent(name)
+                if programDirectories.contains(directory), !TrustedLocation.isTrusted(file) { continue }
                 let real = file.resolvingSymlinksInPath().standardizedFileURL.path
                 if seen.insert(real).inserted { files.append(file) }
             }

@@ -284,7 +284,7 @@ import Testing
         Self.expectInvalidFile("Data/no-such-dataset", ["no such directory", "DEEPBAYES_DATA"]) {
             _ = try DataDirectory.locate("no-such-dataset")
         }
-        #expect(!DataDirectory.searchDirectories.isEmpty)
+        #expect(try !DataDirectory.searchDirectories().isEmpty)
     }
 
     // MARK: - Minibatches
