@@ -34,6 +34,8 @@ struct EvaluateCommand: ParsableCommand {
             }
             let source = DataSource(root: data.map { URL(fileURLWithPath: $0) })
             let (spec, model, _) = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint), on: backend)
+            let classifier = spec.kind == .bnn || spec.kind == .mcdropout
+            try Validation.checkImageSizes(source, [("mnist", .test)] + (classifier ? [("fashion-mnist", .test)] : []))
             let fullTest = try source.mnist(.test)
             let test = testLimit.map { fullTest.prefix($0) } ?? fullTest
             let metrics: [(String, Double)]
@@ -48,6 +50,7 @@ struct EvaluateCommand: ParsableCommand {
                 let scorer = try Trainer.loadScorer(source, on: backend)
                 metrics = try Evaluation.gan(gan, scorer: scorer, test: test, count: testLimit ?? 10_000, seed: seed, on: backend)
             }
+            try Validation.requireFinite(metrics, source: checkpoint)
             print(try MetricsLog.jsonObject([("model", spec.kind.rawValue), ("device", backend.name)] + metrics.map { ($0.0, $0.1 as Any) }))
         }
     }

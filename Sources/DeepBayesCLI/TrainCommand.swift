@@ -80,9 +80,28 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dropout probability of mcdropout.")
     var dropout: Float = 0.5
 
+    /// Refuses, at parse time, numbers that make no sense (NaN, infinity, out of range) and an
+    /// empty `--out`, naming the option and the value.
+    func validate() throws {
+        if let lr { try Validation.require(lr.isFinite && lr > 0, "--lr \(lr) must be a positive finite number") }
+        try Validation.require(lrDecay > 0 && lrDecay <= 1, "--lr-decay \(lrDecay) must lie in (0, 1]")
+        try Validation.require(pi > 0 && pi < 1, "--pi \(pi) must lie in (0, 1)")
+        for (option, value, sigma) in [("--neg-log-sigma1", negLogSigma1, "sigma1"), ("--neg-log-sigma2", negLogSigma2, "sigma2")] {
+            // Float's normal range is about exp(-87.3)...exp(88.7).
+            try Validation.require(value >= -88 && value <= 87, "\(option) \(value) must lie in [-88, 87], so that \(sigma) = exp(-x) is a positive finite number")
+        }
+        try Validation.require(priorSigma.isFinite && priorSigma > 0, "--prior-sigma \(priorSigma) must be a positive finite number")
+        try Validation.require(rhoInit.isFinite, "--rho-init \(rhoInit) must be a finite number")
+        try Validation.require(dropout >= 0 && dropout < 1, "--dropout \(dropout) must lie in [0, 1)")
+        try Validation.require(out != "", "--out is empty: give the folder the run writes into")
+    }
+
     func run() throws {
         let backend = try deviceOption.makeBackend()
         try reportingErrors {
+            // Everything that can be checked without loading data is checked first.
+            let output = out ?? "runs/\(model.rawValue)"
+            try Validation.checkOutputFolder(output)
             var spec = ModelSpec.defaults(for: model, architecture: arch)
             if !hidden.isEmpty { spec.hidden = hidden }
             spec.latent = latent
@@ -95,15 +114,15 @@ struct TrainCommand: ParsableCommand {
             spec.rhoInitial = rhoInit
             spec.dropout = dropout
             spec.seed = seed
-            guard lrDecay > 0, lrDecay <= 1 else {
-                throw DeepBayesError.invalidArgument(operation: "train", reason: "--lr-decay \(lrDecay) must lie in (0, 1]")
-            }
+            let source = DataSource(root: data.map { URL(fileURLWithPath: $0) })
             var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? model.defaultLearningRate,
                                               trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
-                                              output: URL(fileURLWithPath: out ?? "runs/\(model.rawValue)"),
-                                              data: DataSource(root: data.map { URL(fileURLWithPath: $0) }))
+                                              output: URL(fileURLWithPath: output), data: source)
             options.learningRateDecay = lrDecay
-            try Trainer(spec: spec, options: options, backend: backend).run()
+            let classifier = model == .bnn || model == .mcdropout
+            try Validation.checkImageSizes(source, [("mnist", .train), ("mnist", .test)] + (classifier ? [("fashion-mnist", .test)] : []))
+            let last = try Trainer(spec: spec, options: options, backend: backend).run()
+            try Validation.requireFinite(last, source: options.output.path)
             FileHandle.standardError.write(Data("wrote \(options.output.path)/\n".utf8))
         }
     }

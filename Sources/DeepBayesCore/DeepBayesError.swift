@@ -22,6 +22,10 @@ public enum DeepBayesError: Error, Equatable, CustomStringConvertible {
     /// A file could not be read or written, or its contents are not what they claim to be
     /// (missing, truncated, a wrong magic number, mismatched sizes); `path` names the file.
     case invalidFile(path: String, reason: String)
+    /// Numbers that must be finite are NaN or infinite, which means a model's weights have
+    /// diverged: `source` names the checkpoint or run, `finding` says which numbers (a model's
+    /// predictions, a checkpoint's tensor). The advice is to train again with a lower rate.
+    case diverged(source: String, finding: String)
 
     public var description: String {
         switch self {
@@ -44,6 +48,8 @@ public enum DeepBayesError: Error, Equatable, CustomStringConvertible {
             return "\(backend): tensor storage of type \(found) was not made by this backend"
         case let .invalidFile(path, reason):
             return "\(path): \(reason)"
+        case let .diverged(source, finding):
+            return "\(source): \(finding): the weights have diverged; train again with a lower --lr"
         }
     }
 }

@@ -1,3 +1,4 @@
+import CZlib
 import DeepBayesCore
 import Foundation
 
@@ -25,14 +26,23 @@ public struct IDXFile: Equatable, Sendable {
         (dimensions, bytes) = try Self.parse(file, path: path, expectedRank: expectedRank, compressed: compressed)
     }
 
-    /// The bytes of the file at `url`, or `invalidFile` if it is missing or unreadable.
+    /// The bytes of the file at `url`, or `invalidFile` if it is missing, not a regular file
+    /// (a directory, a FIFO, a device: checked with `stat` before opening, so nothing blocks)
+    /// or unreadable.
     static func contents(of url: URL) throws -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw DeepBayesError.invalidFile(path: url.path, reason: "no such file")
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            let code = errno
+            let reason = code == ENOENT || code == ENOTDIR ? "no such file" : "cannot be examined: \(String(cString: strerror(code)))"
+            throw DeepBayesError.invalidFile(path: url.path, reason: reason)
         }
-        guard !isDirectory.boolValue else {
-            throw DeepBayesError.invalidFile(path: url.path, reason: "is a directory, not a file")
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw DeepBayesError.invalidFile(path: url.path, reason: "is a directory, not a file")
+        case S_IFIFO: throw DeepBayesError.invalidFile(path: url.path, reason: "is a named pipe (FIFO), not a regular file")
+        case S_IFCHR: throw DeepBayesError.invalidFile(path: url.path, reason: "is a character device, not a regular file")
+        case S_IFBLK: throw DeepBayesError.invalidFile(path: url.path, reason: "is a block device, not a regular file")
+        default: throw DeepBayesError.invalidFile(path: url.path, reason: "is not a regular file")
         }
         do {
             return [UInt8](try Data(contentsOf: url))
@@ -41,8 +51,50 @@ public struct IDXFile: Equatable, Sendable {
         }
     }
 
-    /// Splits an uncompressed IDX file into its dimensions and elements, checking everything.
-    static func parse(_ file: [UInt8], path: String, expectedRank: Int?, compressed: Bool) throws -> ([Int], [UInt8]) {
+    /// The dimensions the header of the IDX file at `url` declares, inflating (for a gzip file)
+    /// only the first kilobyte, so checking the 60,000 training images costs milliseconds, not
+    /// the fraction of a second a full load takes; with `expectedRank`, another rank is an error. The payload is not checked (`init` does
+    /// that); a damaged gzip stream gets the same error as `init` gives.
+    public static func dimensions(contentsOf url: URL, expectedRank: Int? = nil) throws -> [Int] {
+        let path = url.path
+        var file = try contents(of: url)
+        let compressed = Gzip.hasMagic(file)
+        if compressed {
+            // The largest header: the magic and 255 dimensions.
+            guard let prefix = inflatedPrefix(file, count: 4 + 4 * 255) else {
+                return try IDXFile(contentsOf: url, expectedRank: expectedRank).dimensions
+            }
+            file = prefix
+        }
+        return try header(file, path: path, expectedRank: expectedRank, compressed: compressed).dimensions
+    }
+
+    /// The first `count` bytes the gzip stream `bytes` inflates to, or nil if its first member
+    /// is shorter (a small file, or several members) or zlib reports an error before that: the
+    /// caller then decompresses the whole file, which handles and reports every case.
+    static func inflatedPrefix(_ bytes: [UInt8], count: Int) -> [UInt8]? {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: count)
+        let filled: Bool = bytes.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.avail_in = uInt(input.count)
+                stream.next_out = out.baseAddress
+                stream.avail_out = uInt(out.count)
+                while stream.avail_out > 0 {
+                    guard inflate(&stream, Z_NO_FLUSH) == Z_OK else { return false }
+                }
+                return true
+            }
+        }
+        return filled ? output : nil
+    }
+
+    /// The dimensions and the header's size of an uncompressed IDX file (of which only the
+    /// header need be present), checking the magic, the element type, the rank and the sizes.
+    static func header(_ file: [UInt8], path: String, expectedRank: Int?, compressed: Bool) throws -> (dimensions: [Int], size: Int) {
         func invalid(_ reason: String) -> DeepBayesError { .invalidFile(path: path, reason: reason) }
         let uncompressed = compressed ? " uncompressed" : ""
         guard file.count >= 4 else {
@@ -70,6 +122,13 @@ public struct IDXFile: Equatable, Sendable {
         if let axis = dimensions.firstIndex(of: 0) {
             throw invalid("dimension \(axis) of \(dimensions.map(String.init).joined(separator: "x")) is zero")
         }
+        return (dimensions, headerSize)
+    }
+
+    /// Splits an uncompressed IDX file into its dimensions and elements, checking everything.
+    static func parse(_ file: [UInt8], path: String, expectedRank: Int?, compressed: Bool) throws -> ([Int], [UInt8]) {
+        func invalid(_ reason: String) -> DeepBayesError { .invalidFile(path: path, reason: reason) }
+        let (dimensions, headerSize) = try header(file, path: path, expectedRank: expectedRank, compressed: compressed)
         var expected = 1
         for dimension in dimensions {
             let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)

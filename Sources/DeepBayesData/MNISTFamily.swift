@@ -17,14 +17,20 @@ public enum MNISTFamily {
     /// The number of classes; labels lie in `0..<classCount`.
     public static let classCount = 10
 
+    /// The size of every image the models take (28x28, as MNIST's): their first layer has
+    /// `rows · columns` = 784 inputs.
+    public static let imageSize = (rows: 28, columns: 28)
+
     /// Reads `split` of the dataset in `directory` (see `DataDirectory.locate(_:)` for the
     /// shipped ones), checking both files and that they agree: the same number of images and
-    /// labels, and every label in 0...9. Each problem throws `DeepBayesError.invalidFile`
-    /// naming the file.
-    public static func load(directory: URL, split: Split) throws -> Dataset {
-        let imagesURL = try file(directory: directory, name: "\(split.filePrefix)-images-idx3-ubyte")
+    /// labels, and every label in 0...9; with `imageSize` (for the models: `MNISTFamily.imageSize`)
+    /// also that the images are of that size ("images are 32x32, expected 28x28"). Each problem
+    /// throws `DeepBayesError.invalidFile` naming the file.
+    public static func load(directory: URL, split: Split, imageSize: (rows: Int, columns: Int)? = nil) throws -> Dataset {
+        let imagesURL = try imagesFile(directory: directory, split: split)
         let labelsURL = try file(directory: directory, name: "\(split.filePrefix)-labels-idx1-ubyte")
         let images = try IDXFile(contentsOf: imagesURL, expectedRank: 3)
+        if let imageSize { try check(images.dimensions, of: imagesURL, imageSize: imageSize) }
         let labels = try IDXFile(contentsOf: labelsURL, expectedRank: 1)
         let count = images.dimensions[0]
         guard labels.dimensions[0] == count else {
@@ -35,6 +41,28 @@ public enum MNISTFamily {
         }
         return try Dataset(images: images.bytes.map { Float($0) / 255 }, labels: labels.bytes.map { Float($0) },
                            rows: images.dimensions[1], columns: images.dimensions[2])
+    }
+
+    /// Checks, from the header alone (milliseconds, even for the 60,000 training images), that
+    /// the images of `split` in `directory` are of `imageSize`: what a command calls before it
+    /// loads anything, so that data the models cannot take is refused up front, naming the file
+    /// ("<file>: images are 32x32, expected 28x28"). Other problems of the header (a missing
+    /// file, a wrong magic number, ...) throw the same `invalidFile` as `load`.
+    public static func checkImageSize(directory: URL, split: Split, imageSize: (rows: Int, columns: Int) = imageSize) throws {
+        let url = try imagesFile(directory: directory, split: split)
+        try check(IDXFile.dimensions(contentsOf: url, expectedRank: 3), of: url, imageSize: imageSize)
+    }
+
+    /// The images file of `split`: `<prefix>-images-idx3-ubyte(.gz)`.
+    static func imagesFile(directory: URL, split: Split) throws -> URL {
+        try file(directory: directory, name: "\(split.filePrefix)-images-idx3-ubyte")
+    }
+
+    /// `invalidFile` unless `dimensions` (count, rows, columns) have `imageSize`.
+    static func check(_ dimensions: [Int], of url: URL, imageSize: (rows: Int, columns: Int)) throws {
+        guard dimensions[1] == imageSize.rows, dimensions[2] == imageSize.columns else {
+            throw DeepBayesError.invalidFile(path: url.path, reason: "images are \(dimensions[1])x\(dimensions[2]), expected \(imageSize.rows)x\(imageSize.columns)")
+        }
     }
 
     /// `directory/name.gz`, else `directory/name`; `invalidFile` ("no such file") if neither exists.

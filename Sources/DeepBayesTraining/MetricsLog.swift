@@ -12,9 +12,13 @@ public final class MetricsLog {
     }
 
     /// Appends one epoch's record and rewrites the file.
+    ///
+    /// The record joins the log only once the file holding it is on disk: after a failed write
+    /// the log, in memory and on disk, is as it was before the call.
     public func append(_ fields: [(String, Any)]) throws {
-        lines.append(try Self.jsonObject(fields))
-        try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: url)
+        let updated = lines + [try Self.jsonObject(fields)]
+        try AtomicFile.write(Data((updated.joined(separator: "\n") + "\n").utf8), to: url)
+        lines = updated
     }
 
     /// A JSON object with the keys in the given order (numbers, strings, booleans).

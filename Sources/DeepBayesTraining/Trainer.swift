@@ -1,5 +1,6 @@
 import DeepBayesCore
 import DeepBayesData
+import DeepBayesFiles
 import DeepBayesModels
 import DeepBayesNN
 import Foundation
@@ -43,6 +44,17 @@ public struct TrainingOptions: Sendable {
 /// Trains one model on MNIST and writes `metrics.jsonl`, `model.safetensors` (after every
 /// epoch, atomically) and, for generative models, `samples.png` (and `manifold.png` for a VAE
 /// with a 2-D latent space) into the output directory.
+///
+/// Every file is written with `AtomicFile`, so a reader or a crash sees whole files only.
+/// After every epoch the checkpoint is written before the metrics line: a line in
+/// `metrics.jsonl` for epoch `e` means the weights after epoch `e` reached `model.safetensors`.
+/// A failed (or interrupted) checkpoint write leaves no metrics line for that epoch; the
+/// checkpoint can at most be one epoch ahead of the metrics, never behind.
+///
+/// A run starts by removing the temporary files that a killed earlier run left beside the
+/// files this run writes (`.model.safetensors.tmp-XXXXXX` and so on, see
+/// `AtomicFile.removeStaleTemporaryFiles(of:)`), in the output directory only; so two runs
+/// must not share an output directory at the same time.
 public final class Trainer {
     public let spec: ModelSpec
     public let options: TrainingOptions
@@ -56,17 +68,38 @@ public final class Trainer {
         self.progress = progress
     }
 
+    /// `metrics.jsonl` in the output directory.
+    public var metricsURL: URL { options.output.appendingPathComponent("metrics.jsonl") }
+    /// `model.safetensors` in the output directory.
+    public var checkpointURL: URL { options.output.appendingPathComponent("model.safetensors") }
+    var samplesURL: URL { options.output.appendingPathComponent("samples.png") }
+    var manifoldURL: URL { options.output.appendingPathComponent("manifold.png") }
+
+    /// The files a run of this spec writes into the output directory.
+    public var outputFiles: [URL] {
+        switch spec.kind {
+        case .bnn, .mcdropout: return [metricsURL, checkpointURL]
+        case .gan: return [metricsURL, checkpointURL, samplesURL]
+        case .vae: return [metricsURL, checkpointURL, samplesURL] + (spec.latent == 2 ? [manifoldURL] : [])
+        }
+    }
+
     /// Runs the whole training; returns the last epoch's metrics.
+    ///
+    /// Before writing anything it creates the output directory and removes the stale temporary
+    /// files of `outputFiles` there. Each epoch then saves `model.safetensors` and only after
+    /// that rewrites `metrics.jsonl` with the epoch's line (see the type's documentation).
     @discardableResult
     public func run() throws -> [(String, Double)] {
         let train = try options.trainLimit.map { try options.data.mnist(.train).prefix($0) } ?? options.data.mnist(.train)
         let fullTest = try options.data.mnist(.test)
         let test = options.testLimit.map { fullTest.prefix($0) } ?? fullTest
         try createOutputDirectory()
+        try AtomicFile.removeStaleTemporaryFiles(of: outputFiles)
         let model = try TrainableModel(spec, on: backend)
         let step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, on: backend)
         let evaluate = try makeEvaluation(model, test: test)
-        let log = MetricsLog(url: options.output.appendingPathComponent("metrics.jsonl"))
+        let log = MetricsLog(url: metricsURL)
         var last: [(String, Double)] = []
         for epoch in 1...options.epochs {
             let rate = options.learningRate * pow(options.learningRateDecay, Float(epoch - 1))
@@ -94,8 +127,9 @@ public final class Trainer {
             if case let .gan(gan) = model { try gan.recalibrateAveragedGenerator(seed: spec.seed, on: backend) }
             last = try evaluate()
             let record: [(String, Any)] = [("epoch", epoch), ("seconds", trainSeconds)] + averages.map { ($0.0, $0.1 as Any) } + last.map { ($0.0, $0.1 as Any) }
+            // The checkpoint first: a metrics line must never name an epoch whose weights are not on disk.
+            try Checkpoint.save(model, spec: spec, record: trainingRecord(epoch: epoch), to: checkpointURL)
             try log.append(record)
-            try Checkpoint.save(model, spec: spec, record: trainingRecord(epoch: epoch), to: options.output.appendingPathComponent("model.safetensors"))
             progress.epoch(summary(epoch: epoch, seconds: trainSeconds, averages + last))
         }
         try writePictures(model)
@@ -137,9 +171,9 @@ public final class Trainer {
     private func writePictures(_ model: TrainableModel) throws {
         if case .classifier = model { return }
         let samples = try Sampling.images(model, count: 64, seed: spec.seed, on: backend)
-        try Sampling.writeGrid(samples, count: 64, columns: 8, to: options.output.appendingPathComponent("samples.png"))
+        try Sampling.writeGrid(samples, count: 64, columns: 8, to: samplesURL)
         if case let .vae(vae) = model, vae.latent == 2 {
-            try Sampling.writeGrid(Sampling.manifold(vae, on: backend), count: 400, columns: 20, to: options.output.appendingPathComponent("manifold.png"))
+            try Sampling.writeGrid(Sampling.manifold(vae, on: backend), count: 400, columns: 20, to: manifoldURL)
         }
     }
 

@@ -92,10 +92,13 @@ public struct BackendRegistry: Sendable {
     /// The usable names.
     public var names: [String] { factories.map(\.name) }
 
-    /// Creates the backend for a device selector `NAME` or `NAME:INDEX`.
+    /// Creates the backend for a device selector `NAME` or `NAME:INDEX`; `INDEX` must be
+    /// decimal digits (`opencl:`, `opencl:x`, `opencl:-1`, `opencl:+1` are `invalidArgument`).
     public func makeBackend(_ selector: String) throws -> any Backend {
-        let parts = selector.split(separator: ":", maxSplits: 1).map(String.init)
-        let name = parts.first ?? ""
+        // Split at the first colon keeping an empty index: `opencl:` is not `opencl`.
+        let colon = selector.firstIndex(of: ":")
+        let name = String(selector[..<(colon ?? selector.endIndex)])
+        let indexText = colon.map { String(selector[selector.index(after: $0)...]) }
         guard let factory = factories.first(where: { $0.name == name }) else {
             if let skip = skipped.first(where: { $0.name == name }) {
                 throw DeepBayesError.backendUnavailable(name: name, reason: "\(skip.origin): \(skip.reason)", hint: skip.hint)
@@ -103,8 +106,9 @@ public struct BackendRegistry: Sendable {
             throw DeepBayesError.unknownBackend(name: selector, available: names)
         }
         var index: Int?
-        if parts.count == 2 {
-            guard let value = Int(parts[1]), value >= 0 else {
+        if let indexText {
+            guard !indexText.isEmpty, indexText.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+                  let value = Int(indexText) else {
                 throw DeepBayesError.invalidArgument(operation: "device", reason: "'\(selector)': the device index must be a non-negative integer")
             }
             index = value
