@@ -12,6 +12,11 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let backend = try deviceOption.makeBackend()
+        try reportingErrors { try check(backend) }
+    }
+
+    /// The two known answers; a failing kernel (one that does not build, say) is a typed error.
+    private func check(_ backend: any Backend) throws {
         print("device: \(backend.name) — \(backend.deviceDescription)")
         let a = try backend.tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])
         let product = try backend.matmul(a, a, transposeB: true).toArray()

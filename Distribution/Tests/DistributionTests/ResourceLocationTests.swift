@@ -64,7 +64,7 @@ import Testing
         let kernels = try CommandLineTests.run(["check", "--device", "opencl"], environment: ["DEEPBAYES_KERNELS": "/nonexistent/kernels"])
         #expect(kernels.status == 1)
         if TestBackends.available["opencl"] != nil {
-            #expect(kernels.error.contains("/nonexistent/kernels: $DEEPBAYES_KERNELS must name a readable folder holding Kernels/'s files, and this is none"),
+            #expect(kernels.error.hasPrefix("error: /nonexistent/kernels: $DEEPBAYES_KERNELS must name a readable folder holding Kernels/'s files, and this is none"),
                     "\(kernels.error)")
         }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("deepbayes-nodata-\(UUID().uuidString)")
