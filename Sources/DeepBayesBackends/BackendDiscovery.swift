@@ -47,12 +47,13 @@ extension BackendRegistry {
                 }
                 continue
             }
-            let best = group.filter { $0.variant!.isUsable }.max { $0.variant!.score < $1.variant!.score }
-            if let best { chosen.append(best) }
-            for other in group where other.origin != best?.origin || other.variant != best?.variant {
+            let usable = group.indices.filter { group[$0].variant!.isUsable }
+            let best = usable.max { group[$0].variant!.score < group[$1].variant!.score }
+            if let best { chosen.append(group[best]) }
+            for (position, other) in group.enumerated() where position != best {
                 let variant = other.variant!
                 let reason = variant.isUsable
-                    ? "variant \(variant.label) (score \(variant.score)) not used: \(best!.variant!.label) scores \(best!.variant!.score)"
+                    ? "variant \(variant.label) (score \(variant.score)) not used: \(group[best!].variant!.label) scores \(group[best!].variant!.score)"
                     : "variant \(variant.label) cannot run on this machine: it needs \(variant.requirement)"
                 skipped.append(SkippedBackend(name: name, origin: other.origin, reason: reason))
             }

@@ -27,7 +27,7 @@ public enum PluginLoader {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             let message = dlerror().map { String(cString: $0) } ?? "unknown reason"
             return failure("cannot be opened: " + message.replacingOccurrences(of: path + ": ", with: ""),
-                           hint: MissingLibraryHints.hint(forLoaderMessage: message))
+                           hint: LoadFailureHints.hint(forLoaderMessage: message))
         }
         guard let symbol = dlsym(handle, BackendPluginABI.entryPointSymbol) else {
             dlclose(handle)
@@ -56,7 +56,7 @@ public enum PluginLoader {
 
 /// Advice for the ways `dlopen` fails on a plugin: a shared library the machine lacks, or a
 /// plugin built against another build of DeepBayes.
-enum MissingLibraryHints {
+enum LoadFailureHints {
     /// Debian packages by the library's file name.
     static let packages: [(library: String, advice: String)] = [
         ("libOpenCL.so", "install an OpenCL loader and a driver: apt-get install ocl-icd-libopencl1 pocl-opencl-icd (or your GPU vendor's OpenCL driver)"),

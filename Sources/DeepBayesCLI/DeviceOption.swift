@@ -15,17 +15,12 @@ struct DeviceOption: ParsableArguments {
             return try registry.makeBackend(device)
         } catch {
             let typed = error as? DeepBayesError ?? .backendUnavailable(
-                name: device, reason: (registry.factories.first { $0.name == Self.backendName(device) }.map { $0.origin + ": " } ?? "") + "\(error)",
+                name: device, reason: (registry.factory(named: BackendRegistry.parse(selector: device).name).map { $0.origin + ": " } ?? "") + "\(error)",
                 hint: (error as? any BackendError)?.hint)
             var help = "error: \(typed)\navailable devices:\n\(DeviceListing.text(for: registry))"
             if case .backendUnavailable = typed, let hint = typed.hint { help += "\nhint: \(hint)" }
             FileHandle.standardError.write(Data((help + "\n").utf8))
             throw ExitCode.failure
         }
-    }
-
-    /// The backend part of a selector: `opencl` of `opencl:1`.
-    static func backendName(_ selector: String) -> String {
-        String(selector.split(separator: ":", maxSplits: 1).first ?? "")
     }
 }

@@ -92,14 +92,23 @@ public struct BackendRegistry: Sendable {
     /// The usable names.
     public var names: [String] { factories.map(\.name) }
 
+    /// A device selector `NAME` or `NAME:INDEX` split at its first colon, keeping an empty
+    /// index (`opencl:` is not `opencl`); `index` is nil without a colon.
+    public static func parse(selector: String) -> (name: String, index: String?) {
+        let colon = selector.firstIndex(of: ":")
+        return (String(selector[..<(colon ?? selector.endIndex)]), colon.map { String(selector[selector.index(after: $0)...]) })
+    }
+
+    /// The usable factory named `name`, if any.
+    public func factory(named name: String) -> BackendFactory? {
+        factories.first { $0.name == name }
+    }
+
     /// Creates the backend for a device selector `NAME` or `NAME:INDEX`; `INDEX` must be
     /// decimal digits (`opencl:`, `opencl:x`, `opencl:-1`, `opencl:+1` are `invalidArgument`).
     public func makeBackend(_ selector: String) throws -> any Backend {
-        // Split at the first colon keeping an empty index: `opencl:` is not `opencl`.
-        let colon = selector.firstIndex(of: ":")
-        let name = String(selector[..<(colon ?? selector.endIndex)])
-        let indexText = colon.map { String(selector[selector.index(after: $0)...]) }
-        guard let factory = factories.first(where: { $0.name == name }) else {
+        let (name, indexText) = Self.parse(selector: selector)
+        guard let factory = factory(named: name) else {
             if let skip = skipped.first(where: { $0.name == name }) {
                 throw DeepBayesError.backendUnavailable(name: name, reason: "\(skip.origin): \(skip.reason)", hint: skip.hint)
             }

@@ -23,6 +23,24 @@ struct ConvolutionColumns {
     /// Elements of one output image: `O·OH·OW`.
     var outputSize: Int { geometry.outChannels * columns }
 
+    /// Calls `body(n, a, b, out, col)` for every image `n` of the batch with the base addresses
+    /// of `a`, `b` and `out` and one zeroed scratch column matrix (`rows × columns`) shared by
+    /// all images: the loop each convolution pass runs.
+    func forEachImage(_ a: [Float], _ b: [Float], into out: inout [Float],
+                      _ body: (_ n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                               _ out: UnsafeMutablePointer<Float>, _ col: UnsafeMutablePointer<Float>) throws -> Void) rethrows {
+        let col = UnsafeMutablePointer<Float>.allocate(capacity: rows * columns)
+        col.initialize(repeating: 0, count: rows * columns)
+        defer { col.deallocate() }
+        try a.withUnsafeBufferPointer { a in
+            try b.withUnsafeBufferPointer { b in
+                try out.withUnsafeMutableBufferPointer { out in
+                    for n in 0..<geometry.batch { try body(n, a.baseAddress!, b.baseAddress!, out.baseAddress!, col) }
+                }
+            }
+        }
+    }
+
     /// Fills `col` (`rows × columns`) from `image`.
     func im2col(_ image: UnsafePointer<Float>, into col: UnsafeMutablePointer<Float>) {
         col.update(repeating: 0, count: rows * columns)

@@ -13,22 +13,11 @@ extension OpenBLASBackend {
     /// `y[n, o, i, j] = Σ_{c, u, v} x[n, c, i·sy + u - py, j·sx + v - px] · w[o, c, u, v]`.
     public func _conv2d(_ input: Tensor, _ filter: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
         let lowering = ConvolutionColumns(geometry: g)
-        let x = try values(input), w = try values(filter)
         var y = [Float](repeating: 0, count: g.outputShape.count)
-        var col = [Float](repeating: 0, count: lowering.rows * lowering.columns)
-        try x.withUnsafeBufferPointer { x in
-            try w.withUnsafeBufferPointer { w in
-                try y.withUnsafeMutableBufferPointer { y in
-                    try col.withUnsafeMutableBufferPointer { col in
-                        for n in 0..<g.batch {
-                            lowering.im2col(x.baseAddress! + n * lowering.imageSize, into: col.baseAddress!)
-                            try SGEMM.multiply(m: g.outChannels, n: lowering.columns, k: lowering.rows,
-                                               w.baseAddress!, transposeA: false, col.baseAddress!, transposeB: false,
-                                               into: y.baseAddress! + n * lowering.outputSize)
-                        }
-                    }
-                }
-            }
+        try lowering.forEachImage(try values(input), try values(filter), into: &y) { n, x, w, y, col in
+            lowering.im2col(x + n * lowering.imageSize, into: col)
+            try SGEMM.multiply(m: g.outChannels, n: lowering.columns, k: lowering.rows,
+                               w, transposeA: false, col, transposeB: false, into: y + n * lowering.outputSize)
         }
         return tensor(g.outputShape, y)
     }
@@ -36,22 +25,11 @@ extension OpenBLASBackend {
     /// `∂L/∂x = col2im(Wᵀ · ∂L/∂y)` per image: the adjoint of `conv2d` in `x`.
     public func _conv2dBackwardData(_ gradOutput: Tensor, _ filter: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
         let lowering = ConvolutionColumns(geometry: g)
-        let dy = try values(gradOutput), w = try values(filter)
         var dx = [Float](repeating: 0, count: g.inputShape.count)
-        var col = [Float](repeating: 0, count: lowering.rows * lowering.columns)
-        try dy.withUnsafeBufferPointer { dy in
-            try w.withUnsafeBufferPointer { w in
-                try dx.withUnsafeMutableBufferPointer { dx in
-                    try col.withUnsafeMutableBufferPointer { col in
-                        for n in 0..<g.batch {
-                            try SGEMM.multiply(m: lowering.rows, n: lowering.columns, k: g.outChannels,
-                                               w.baseAddress!, transposeA: true, dy.baseAddress! + n * lowering.outputSize, transposeB: false,
-                                               into: col.baseAddress!)
-                            lowering.col2im(col.baseAddress!, addingInto: dx.baseAddress! + n * lowering.imageSize)
-                        }
-                    }
-                }
-            }
+        try lowering.forEachImage(try values(gradOutput), try values(filter), into: &dx) { n, dy, w, dx, col in
+            try SGEMM.multiply(m: lowering.rows, n: lowering.columns, k: g.outChannels,
+                               w, transposeA: true, dy + n * lowering.outputSize, transposeB: false, into: col)
+            lowering.col2im(col, addingInto: dx + n * lowering.imageSize)
         }
         return tensor(g.inputShape, dx)
     }
@@ -60,22 +38,12 @@ extension OpenBLASBackend {
     /// accumulated image by image as `dW += dy[n] · col(x[n])ᵀ`.
     public func _conv2dBackwardFilter(_ input: Tensor, _ gradOutput: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
         let lowering = ConvolutionColumns(geometry: g)
-        let x = try values(input), dy = try values(gradOutput)
         var dw = [Float](repeating: 0, count: g.filterShape.count)
-        var col = [Float](repeating: 0, count: lowering.rows * lowering.columns)
-        try x.withUnsafeBufferPointer { x in
-            try dy.withUnsafeBufferPointer { dy in
-                try dw.withUnsafeMutableBufferPointer { dw in
-                    try col.withUnsafeMutableBufferPointer { col in
-                        for n in 0..<g.batch {
-                            lowering.im2col(x.baseAddress! + n * lowering.imageSize, into: col.baseAddress!)
-                            try SGEMM.multiply(m: g.outChannels, n: lowering.rows, k: lowering.columns,
-                                               dy.baseAddress! + n * lowering.outputSize, transposeA: false, col.baseAddress!, transposeB: true,
-                                               into: dw.baseAddress!, accumulate: true)
-                        }
-                    }
-                }
-            }
+        try lowering.forEachImage(try values(input), try values(gradOutput), into: &dw) { n, x, dy, dw, col in
+            lowering.im2col(x + n * lowering.imageSize, into: col)
+            try SGEMM.multiply(m: g.outChannels, n: lowering.rows, k: lowering.columns,
+                               dy + n * lowering.outputSize, transposeA: false, col, transposeB: true,
+                               into: dw, accumulate: true)
         }
         return tensor(g.filterShape, dw)
     }
