@@ -26,12 +26,16 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Seed of the evaluation's sampled noise.")
     var seed: UInt64 = 7
 
+    /// Refuses, at parse time, `--samples` outside 1...`Evaluation.maximumSamples` and a
+    /// `--test-limit` below 1 (one above the test set's size means the whole set).
+    func validate() throws {
+        try Validation.requireSamples(samples)
+        if let testLimit { try Validation.require(testLimit >= 1, "--test-limit \(testLimit) must be at least 1") }
+    }
+
     func run() throws {
         let backend = try deviceOption.makeBackend()
         try reportingErrors {
-            guard samples >= 1, testLimit ?? 1 >= 1 else {
-                throw DeepBayesError.invalidArgument(operation: "evaluate", reason: "--samples and --test-limit must be at least 1")
-            }
             let source = DataSource(root: data.map { URL(fileURLWithPath: $0) })
             let (spec, model, _) = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint), on: backend)
             let classifier = spec.kind == .bnn || spec.kind == .mcdropout
@@ -48,7 +52,7 @@ struct EvaluateCommand: ParsableCommand {
                 metrics = try Evaluation.vae(vae, test: test, seed: seed, on: backend)
             case let .gan(gan):
                 let scorer = try Trainer.loadScorer(source, on: backend)
-                metrics = try Evaluation.gan(gan, scorer: scorer, test: test, count: testLimit ?? 10_000, seed: seed, on: backend)
+                metrics = try Evaluation.gan(gan, scorer: scorer, test: test, count: test.count, seed: seed, on: backend)
             }
             try Validation.requireFinite(metrics, source: checkpoint)
             print(try MetricsLog.jsonObject([("model", spec.kind.rawValue), ("device", backend.name)] + metrics.map { ($0.0, $0.1 as Any) }))

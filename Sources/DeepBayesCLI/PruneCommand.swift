@@ -14,11 +14,19 @@ struct PruneCommand: ParsableCommand {
     @Option(help: "A bnn model.safetensors.")
     var checkpoint: String
 
-    @Option(help: "Fraction of the weights to remove, in [0, 1].")
+    @Option(help: "Fraction of the weights to remove, in [0, 1).")
     var fraction: Double
 
     @Option(help: "The pruned checkpoint to write.")
     var out: String
+
+    /// Refuses, at parse time, a fraction outside [0, 1) (1 would remove every weight and leave
+    /// a model that predicts from its biases alone) and an empty `--out`.
+    func validate() throws {
+        try Validation.require(fraction >= 0 && fraction < 1,
+                               "--fraction \(fraction) must lie in [0, 1): 1 would remove every weight")
+        try Validation.require(out != "", "--out is empty: give the checkpoint file to write")
+    }
 
     func run() throws {
         try reportingErrors {

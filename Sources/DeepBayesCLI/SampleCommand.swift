@@ -23,10 +23,17 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Seed of the latent codes.")
     var seed: UInt64 = 11
 
+    /// Refuses, at parse time, a `--count` outside 1...`Sampling.maximumCount` and an empty `--out`.
+    func validate() throws {
+        try Validation.require(count >= 1 && count <= Sampling.maximumCount,
+                               "--count \(count) must lie in 1...\(Sampling.maximumCount) (one grid); for more, write several grids with different --seed values")
+        try Validation.require(out != "", "--out is empty: give the PNG file to write")
+    }
+
     func run() throws {
         let backend = try deviceOption.makeBackend()
         try reportingErrors {
-            let (_, model, _) = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint), on: backend)
+            let (_, model, _) = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint), on: backend, workingBatch: count)
             let images = try Sampling.images(model, count: count, seed: seed, on: backend)
             let columns = Int(Double(count).squareRoot().rounded(.up))
             try Sampling.writeGrid(images, count: count, columns: columns, to: URL(fileURLWithPath: out))

@@ -80,8 +80,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dropout probability of mcdropout.")
     var dropout: Float = 0.5
 
-    /// Refuses, at parse time, numbers that make no sense (NaN, infinity, out of range) and an
-    /// empty `--out`, naming the option and the value.
+    /// Refuses, at parse time, numbers that make no sense (NaN, infinity, out of range, a size
+    /// below 1, more than `Evaluation.maximumSamples` samples) and an empty `--out`, naming the
+    /// option and the value. Sizes too large for the device are refused in `run`, from the
+    /// memory estimate, before anything is loaded or allocated.
     func validate() throws {
         if let lr { try Validation.require(lr.isFinite && lr > 0, "--lr \(lr) must be a positive finite number") }
         try Validation.require(lrDecay > 0 && lrDecay <= 1, "--lr-decay \(lrDecay) must lie in (0, 1]")
@@ -94,6 +96,13 @@ struct TrainCommand: ParsableCommand {
         try Validation.require(rhoInit.isFinite, "--rho-init \(rhoInit) must be a finite number")
         try Validation.require(dropout >= 0 && dropout < 1, "--dropout \(dropout) must lie in [0, 1)")
         try Validation.require(out != "", "--out is empty: give the folder the run writes into")
+        for (option, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--latent", latent)] + hidden.map({ ("--hidden", $0) }) {
+            try Validation.require(value >= 1, "\(option) \(value) must be at least 1")
+        }
+        for (option, value) in [("--train-limit", trainLimit), ("--test-limit", testLimit)] {
+            if let value { try Validation.require(value >= 1, "\(option) \(value) must be at least 1") }
+        }
+        try Validation.requireSamples(samples)
     }
 
     func run() throws {
@@ -119,10 +128,13 @@ struct TrainCommand: ParsableCommand {
                                               trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
                                               output: URL(fileURLWithPath: output), data: source)
             options.learningRateDecay = lrDecay
+            let sizes = "--batch-size \(batchSize) (\(spec.sizeSummary))"
+            try spec.trainingMemory(batchSize: batchSize).check("training with \(sizes)", capabilities: backend.capabilities, backend: backend.name)
+            try spec.inferenceMemory(batchSize: Evaluation.chunkSize).check("evaluating \(spec.sizeSummary)", capabilities: backend.capabilities,
+                                                                            backend: backend.name)
             let classifier = model == .bnn || model == .mcdropout
             try Validation.checkImageSizes(source, [("mnist", .train), ("mnist", .test)] + (classifier ? [("fashion-mnist", .test)] : []))
-            let last = try Trainer(spec: spec, options: options, backend: backend).run()
-            try Validation.requireFinite(last, source: options.output.path)
+            try Trainer(spec: spec, options: options, backend: backend).run()
             FileHandle.standardError.write(Data("wrote \(options.output.path)/\n".utf8))
         }
     }

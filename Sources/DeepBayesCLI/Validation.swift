@@ -13,6 +13,12 @@ enum Validation {
         guard condition else { throw ValidationError(message()) }
     }
 
+    /// Refuses a `--samples` outside 1...`Evaluation.maximumSamples` at parse time.
+    static func requireSamples(_ samples: Int) throws {
+        try require(samples >= 1 && samples <= Evaluation.maximumSamples,
+                    "--samples \(samples) must lie in 1...\(Evaluation.maximumSamples)")
+    }
+
     /// Refuses an output folder that cannot be one, before anything is loaded: `path` must be an
     /// existing folder, or not exist and have a nearest existing ancestor that is a writable
     /// folder (the run creates the missing ones). `invalidFile` naming `path` otherwise.

@@ -26,6 +26,11 @@ public enum DeepBayesError: Error, Equatable, CustomStringConvertible {
     /// diverged: `source` names the checkpoint or run, `finding` says which numbers (a model's
     /// predictions, a checkpoint's tensor). The advice is to train again with a lower rate.
     case diverged(source: String, finding: String)
+    /// Work whose size came from outside (an option, a checkpoint's model description, a file's
+    /// header) would need `bytes` of memory, estimated before anything was allocated, more than
+    /// `holder` (a device, or this process on the host) can give: `limit` bytes. `subject` names
+    /// the number and what it sizes ("--hidden 2147483648: training the model").
+    case exceedsMemory(subject: String, bytes: Double, limit: Int, holder: String)
 
     public var description: String {
         switch self {
@@ -50,6 +55,8 @@ public enum DeepBayesError: Error, Equatable, CustomStringConvertible {
             return "\(path): \(reason)"
         case let .diverged(source, finding):
             return "\(source): \(finding): the weights have diverged; train again with a lower --lr"
+        case let .exceedsMemory(subject, bytes, limit, holder):
+            return "\(subject) would need \(BackendCapabilities.bytes(bytes)), more than the \(BackendCapabilities.bytes(Double(limit))) \(holder) can hold"
         }
     }
 }

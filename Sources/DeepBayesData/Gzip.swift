@@ -12,8 +12,10 @@ enum Gzip {
     ///
     /// Concatenated gzip members are decompressed one after another, as `gunzip` does; a
     /// damaged stream, a stream cut short, or bytes after the last member that are not another
-    /// member throw `DeepBayesError.invalidFile`.
-    static func decompress(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+    /// member throw `DeepBayesError.invalidFile`. So does a stream that inflates to more than
+    /// `limit` bytes (what the caller knows the contents can be: a "gzip bomb" stops there, it
+    /// is never inflated in full); `limitReason` says where the limit comes from.
+    static func decompress(_ bytes: [UInt8], path: String, limit: Int = .max, limitReason: String = "") throws -> [UInt8] {
         func corrupt(_ reason: String) -> DeepBayesError {
             .invalidFile(path: path, reason: "corrupt gzip stream: \(reason)")
         }
@@ -31,7 +33,7 @@ enum Gzip {
         var output: [UInt8] = []
         if bytes.count >= 18 {
             let size = bytes[(bytes.count - 4)...].reversed().reduce(0) { $0 << 8 | Int($1) }
-            output.reserveCapacity(min(size, bytes.count * 1032))
+            output.reserveCapacity(min(size, bytes.count * 1032, limit))
         }
         var chunk = [UInt8](repeating: 0, count: 1 << 18)
         try bytes.withUnsafeBufferPointer { input in
@@ -43,6 +45,9 @@ enum Gzip {
                     stream.avail_out = uInt(out.count)
                     status = inflate(&stream, Z_NO_FLUSH)
                     return out.count - Int(stream.avail_out)
+                }
+                guard produced <= limit - output.count else {
+                    throw DeepBayesError.invalidFile(path: path, reason: "decompresses to more than \(limit) bytes\(limitReason)")
                 }
                 output.append(contentsOf: chunk[0..<produced])
                 switch status {

@@ -18,12 +18,42 @@ public struct IDXFile: Equatable, Sendable {
 
     /// Reads the IDX file at `url`, gzip-compressed or not; with `expectedRank`, a file with
     /// another number of dimensions is an error (3 for images, 1 for labels).
+    ///
+    /// Nothing is allocated for what the header claims before the claim is checked: the header
+    /// comes first (for a gzip file, from the first kilobyte inflated), its dimensions are
+    /// multiplied out with overflow checks and must fit this process's memory
+    /// (`exceedsMemory`), and a gzip stream is inflated only up to the size the header promises
+    /// (a stream that goes on is refused as trailing bytes), so a small file claiming gigabytes
+    /// is an error, not an allocation.
     public init(contentsOf url: URL, expectedRank: Int? = nil) throws {
-        let path = url.path
-        var file = try Self.contents(of: url)
+        try self.init(fileBytes: Self.contents(of: url), path: url.path, expectedRank: expectedRank)
+    }
+
+    /// Decodes the bytes of an IDX file (gzip-compressed or not) as `init(contentsOf:)` does;
+    /// `path` names the file in errors.
+    public init(fileBytes: [UInt8], path: String, expectedRank: Int? = nil) throws {
+        var file = fileBytes
         let compressed = Gzip.hasMagic(file)
-        if compressed { file = try Gzip.decompress(file, path: path) }
+        if compressed {
+            let header = try Self.header(Self.inflatedHeader(file, path: path), path: path, expectedRank: expectedRank, compressed: true)
+            let total = try Self.payloadSize(header.dimensions, path: path) + header.size
+            try MemoryBudget.checkHost(2 * Double(total), "\(path): its header's \(Self.describe(header.dimensions))")
+            file = try Gzip.decompress(file, path: path, limit: total,
+                                       limitReason: ", but its header says \(Self.describe(header.dimensions)) (\(total) bytes with the header): trailing bytes")
+        }
         (dimensions, bytes) = try Self.parse(file, path: path, expectedRank: expectedRank, compressed: compressed)
+    }
+
+    /// The largest header: the magic and 255 dimensions.
+    static let largestHeader = 4 + 4 * 255
+
+    /// The start of what the gzip file `bytes` inflates to, header included: the first
+    /// `largestHeader` bytes, or when the first member is shorter (a small file, several
+    /// members) everything, bounded by a quarter of what this process can hold.
+    static func inflatedHeader(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+        if let prefix = inflatedPrefix(bytes, count: largestHeader) { return prefix }
+        return try Gzip.decompress(bytes, path: path, limit: (HostMemory.processLimit() ?? .max) / 4,
+                                   limitReason: ", more than this process can hold")
     }
 
     /// The bytes of the file at `url`, or `invalidFile` if it is missing, not a regular file
@@ -60,11 +90,7 @@ public struct IDXFile: Equatable, Sendable {
         var file = try contents(of: url)
         let compressed = Gzip.hasMagic(file)
         if compressed {
-            // The largest header: the magic and 255 dimensions.
-            guard let prefix = inflatedPrefix(file, count: 4 + 4 * 255) else {
-                return try IDXFile(contentsOf: url, expectedRank: expectedRank).dimensions
-            }
-            file = prefix
+            file = try inflatedHeader(file, path: path)
         }
         return try header(file, path: path, expectedRank: expectedRank, compressed: compressed).dimensions
     }
@@ -129,12 +155,7 @@ public struct IDXFile: Equatable, Sendable {
     static func parse(_ file: [UInt8], path: String, expectedRank: Int?, compressed: Bool) throws -> ([Int], [UInt8]) {
         func invalid(_ reason: String) -> DeepBayesError { .invalidFile(path: path, reason: reason) }
         let (dimensions, headerSize) = try header(file, path: path, expectedRank: expectedRank, compressed: compressed)
-        var expected = 1
-        for dimension in dimensions {
-            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
-            guard !overflow else { throw invalid("dimensions \(dimensions.map(String.init).joined(separator: "x")) are too large") }
-            expected = product
-        }
+        let expected = try payloadSize(dimensions, path: path)
         let payload = file.count - headerSize
         if payload != expected {
             let problem = payload < expected ? "truncated" : "trailing bytes"
@@ -142,6 +163,19 @@ public struct IDXFile: Equatable, Sendable {
                           + " after its \(headerSize)-byte header\(compressed ? " (uncompressed)" : "")")
         }
         return (dimensions, Array(file[headerSize...]))
+    }
+
+    /// The number of elements `dimensions` hold, or `invalidFile` if the product overflows.
+    static func payloadSize(_ dimensions: [Int], path: String) throws -> Int {
+        var expected = 1
+        for dimension in dimensions {
+            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
+            guard !overflow else {
+                throw DeepBayesError.invalidFile(path: path, reason: "dimensions \(dimensions.map(String.init).joined(separator: "x")) are too large")
+            }
+            expected = product
+        }
+        return expected
     }
 
     /// `0x0d` for 13.

@@ -25,10 +25,15 @@ public enum MNISTFamily {
     /// shipped ones), checking both files and that they agree: the same number of images and
     /// labels, and every label in 0...9; with `imageSize` (for the models: `MNISTFamily.imageSize`)
     /// also that the images are of that size ("images are 32x32, expected 28x28"). Each problem
-    /// throws `DeepBayesError.invalidFile` naming the file.
+    /// throws `DeepBayesError.invalidFile` naming the file; images more than this process can
+    /// hold (judged from the header, before reading them) throw `exceedsMemory`.
     public static func load(directory: URL, split: Split, imageSize: (rows: Int, columns: Int)? = nil) throws -> Dataset {
         let imagesURL = try imagesFile(directory: directory, split: split)
         let labelsURL = try file(directory: directory, name: "\(split.filePrefix)-labels-idx1-ubyte")
+        let declared = try IDXFile.dimensions(contentsOf: imagesURL, expectedRank: 3)
+        // The file's bytes, their copy and the floats made of them: checked before any is read.
+        try MemoryBudget.checkHost(Double(bytesPerPixel) * declared.map(Double.init).reduce(1, *),
+                                   "\(imagesURL.path): its header's \(IDXFile.describe(declared))")
         let images = try IDXFile(contentsOf: imagesURL, expectedRank: 3)
         if let imageSize { try check(images.dimensions, of: imagesURL, imageSize: imageSize) }
         let labels = try IDXFile(contentsOf: labelsURL, expectedRank: 1)
@@ -42,6 +47,10 @@ public enum MNISTFamily {
         return try Dataset(images: images.bytes.map { Float($0) / 255 }, labels: labels.bytes.map { Float($0) },
                            rows: images.dimensions[1], columns: images.dimensions[2])
     }
+
+    /// Host bytes loading takes per pixel: the inflated file, the array of its bytes and the
+    /// `Float` each becomes.
+    static let bytesPerPixel = 1 + 1 + MemoryLayout<Float>.stride
 
     /// Checks, from the header alone (milliseconds, even for the 60,000 training images), that
     /// the images of `split` in `directory` are of `imageSize`: what a command calls before it

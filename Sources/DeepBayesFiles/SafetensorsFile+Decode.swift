@@ -5,11 +5,15 @@ extension SafetensorsFile {
     /// Decodes a safetensors file, validating everything before reading any value.
     ///
     /// Checked: the 8-byte length field is present; the header fits in the file; the header
-    /// is a JSON object; `__metadata__`, if present, maps strings to strings; every tensor entry
-    /// has `dtype` `"F32"`, a `shape` of non-negative integers and `data_offsets`
-    /// `[begin, end]` with `begin <= end`, `end - begin == 4 × elements` and `end` within the
-    /// data; the tensors' byte ranges do not overlap and cover the data exactly (no holes, no
-    /// trailing bytes), as the format requires. `path` only names the file in errors.
+    /// is strict JSON as `JSONParser` reads it (RFC 8259: well-formed UTF-8, no key twice in one
+    /// object, at most 64 levels of nesting, nothing after the value), else the reason is "the
+    /// header is not valid JSON: at byte N: <why>" with N counted from the header's first byte,
+    /// so a tensor named twice gives "…: at byte N: duplicate key 'name'"; it is a JSON object;
+    /// `__metadata__`, if present, maps strings to strings; every tensor entry has `dtype`
+    /// `"F32"`, a `shape` of non-negative integers and `data_offsets` `[begin, end]` with
+    /// `begin <= end`, `end - begin == 4 × elements` and `end` within the data; the tensors'
+    /// byte ranges do not overlap and cover the data exactly (no holes, no trailing bytes), as
+    /// the format requires. `path` only names the file in errors.
     /// - Throws: `DeepBayesError.invalidFile(path:reason:)` saying what is wrong.
     public static func decode(_ data: Data, path: String) throws -> SafetensorsFile {
         func invalid(_ reason: String) -> DeepBayesError { .invalidFile(path: path, reason: reason) }
@@ -25,16 +29,13 @@ extension SafetensorsFile {
         let dataStart = 8 + Int(headerLength)
         let dataSize = bytes.count - dataStart
 
-        let header: [String: JSONValue]
+        let parsed: JSONValue
         do {
-            let parsed = try JSONDecoder().decode(JSONValue.self, from: Data(bytes[8..<dataStart]))
-            guard case let .object(object) = parsed else { throw invalid("the header is \(parsed.kind), not a JSON object") }
-            header = object
-        } catch let error as DeepBayesError {
-            throw error
+            parsed = try JSONParser.parse(bytes[8..<dataStart])
         } catch {
-            throw invalid("the header is not valid JSON: \(describe(error))")
+            throw invalid("the header is not valid JSON: \(error)")
         }
+        guard case let .object(header) = parsed else { throw invalid("the header is \(parsed.kind), not a JSON object") }
 
         var metadata: [String: String] = [:]
         if let entry = header[metadataKey] {
@@ -110,12 +111,5 @@ extension SafetensorsFile {
             result.append(integer)
         }
         return result
-    }
-
-    /// A one-line description of a JSON parsing error.
-    private static func describe(_ error: any Error) -> String {
-        guard case let DecodingError.dataCorrupted(context) = error else { return "\(error)" }
-        if let underlying = context.underlyingError { return "\(context.debugDescription) (\(underlying))" }
-        return context.debugDescription
     }
 }

@@ -108,7 +108,12 @@ public struct SafetensorsFile: Sendable, Equatable {
 
     /// Reads and decodes the file at `url`.
     /// - Throws: `DeepBayesError.invalidFile` if it cannot be read or is not a valid F32 safetensors file.
+    ///   A file too large to decode in this process's memory (its bytes and their copy as
+    ///   floats: about three times its size) throws `exceedsMemory` before it is read.
     public static func read(from url: URL) throws -> SafetensorsFile {
+        if let size = try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int {
+            try MemoryBudget.checkHost(3 * Double(size), "\(url.path): reading this \(BackendCapabilities.bytes(size)) file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)

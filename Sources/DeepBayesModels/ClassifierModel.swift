@@ -66,6 +66,29 @@ public final class ClassifierModel {
         network = Sequential(layers)
     }
 
+    /// The sizes of the network `init` builds for `architecture` and `hidden` (Bayesian:
+    /// every weight and bias has μ and ρ), worked out without building it.
+    public static func size(architecture: ClassifierArchitecture, hidden: [Int], bayesian: Bool) -> ModelSize {
+        let copies: Double = bayesian ? 2 : 1
+        var size = ModelSize()
+        var width: Double = 784
+        if architecture == .conv {
+            size.convolution(1, 16, window: 5, outputPixels: 14 * 14, inputPixels: 28 * 28, copies: copies)
+            size.elementwise(16 * 14 * 14)
+            size.convolution(16, 32, window: 5, outputPixels: 7 * 7, inputPixels: 14 * 14, copies: copies)
+            size.elementwise(32 * 7 * 7)
+            width = 32 * 7 * 7
+        }
+        for units in hidden.map(Double.init) {
+            size.dense(width, units, copies: copies)
+            size.elementwise(units)
+            if !bayesian { size.elementwise(units) }
+            width = units
+        }
+        size.dense(width, 10, copies: copies)
+        return size
+    }
+
     /// The per-item training loss of a minibatch of `[B, 784]` images and `[B]` labels:
     /// `(KL / M + Σ NLL) / B` for the Bayesian model (the `BayesianObjective` scaling, divided by
     /// the batch size so that learning rates read as for a mean loss), the mean NLL for MC dropout.

@@ -95,6 +95,48 @@ public final class GANModel {
         }
     }
 
+    /// The sizes of the generator and the discriminator `init` builds for `architecture`, worked
+    /// out without building them (the averaged generator is a third network of the generator's size).
+    public static func size(architecture: GANArchitecture) -> (generator: ModelSize, discriminator: ModelSize) {
+        var generator = ModelSize(), discriminator = ModelSize()
+        let z = Double(noiseSize)
+        switch architecture {
+        case .mlp:
+            for (inputs, outputs) in [(z, 256.0), (256, 512), (512, 1024), (1024, 784)] {
+                generator.dense(inputs, outputs)
+                generator.elementwise(outputs)
+            }
+            for (inputs, outputs) in [(784.0, 1024.0), (1024, 512), (512, 256)] {
+                discriminator.dense(inputs, outputs)
+                discriminator.elementwise(outputs)
+                discriminator.elementwise(outputs)
+            }
+            discriminator.dense(256, 1)
+        case .dcgan:
+            generator.dense(z, 1024)
+            generator.batchNorm(1024)
+            generator.elementwise(1024)
+            generator.dense(1024, 128 * 7 * 7)
+            generator.batchNorm(128 * 7 * 7)
+            generator.elementwise(128 * 7 * 7)
+            generator.convolution(128, 64, window: 4, outputPixels: 14 * 14, inputPixels: 7 * 7)
+            generator.batchNorm(64)
+            generator.elementwise(64 * 14 * 14)
+            generator.convolution(64, 1, window: 4, outputPixels: 28 * 28, inputPixels: 14 * 14)
+            generator.elementwise(28 * 28)
+            discriminator.convolution(1, 64, window: 4, outputPixels: 14 * 14, inputPixels: 28 * 28)
+            discriminator.elementwise(64 * 14 * 14)
+            discriminator.convolution(64, 128, window: 4, outputPixels: 7 * 7, inputPixels: 14 * 14)
+            discriminator.batchNorm(128)
+            discriminator.elementwise(128 * 7 * 7)
+            discriminator.dense(128 * 7 * 7, 1024)
+            discriminator.batchNorm(1024)
+            discriminator.elementwise(1024)
+            discriminator.dense(1024, 1)
+        }
+        return (generator, discriminator)
+    }
+
     /// Every parameter under a stable name (`generator.0.weight`, `discriminator.1.filter`, …).
     public var namedParameters: [NamedParameter] {
         generator.namedParameters.map { $0.prefixed("generator") } + discriminator.namedParameters.map { $0.prefixed("discriminator") }

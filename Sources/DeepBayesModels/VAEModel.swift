@@ -20,6 +20,21 @@ public final class VAEModel {
                               try Dense(inputs: hidden, outputs: 784, initialization: .lecunUniform, initializer)])
     }
 
+    /// The sizes of the model `init` builds for `hidden` and `latent`, worked out without building it.
+    public static func size(hidden: Int, latent: Int) -> ModelSize {
+        let (hidden, latent) = (Double(hidden), Double(latent))
+        var size = ModelSize()
+        size.dense(784, hidden)
+        size.elementwise(hidden)
+        size.dense(hidden, latent)
+        size.dense(hidden, latent)
+        size.elementwise(latent)  // the sampled code
+        size.dense(latent, hidden)
+        size.elementwise(hidden)
+        size.dense(hidden, 784)
+        return size
+    }
+
     /// Every parameter under a stable name (`encoder.0.weight`, `mean.weight`, …).
     public var namedParameters: [NamedParameter] {
         encoder.namedParameters.map { $0.prefixed("encoder") } + meanHead.namedParameters.map { $0.prefixed("mean") }

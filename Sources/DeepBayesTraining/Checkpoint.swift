@@ -29,11 +29,16 @@ public enum Checkpoint {
     }
 
     /// A model loaded onto `backend`: rebuilt from the spec in the metadata, then every
-    /// parameter set from the tensor of the same name. A path that is not a regular file (a
+    /// parameter set from the tensor of the same name. Before anything is built, the spec's
+    /// sizes are checked (`ModelSpec.checkedSize`: an invalid one throws `invalidFile`) and the
+    /// memory of the model running on `workingBatch` items at a time is estimated against what
+    /// the backend and this process can hold (`exceedsMemory` naming the file and the sizes);
+    /// so a hostile description (hidden width 2⁶²) is refused, never allocated. A path that is not a regular file (a
     /// folder, a FIFO, a device: checked before opening, so nothing blocks), a file that is not
     /// a DeepBayes checkpoint, lacks a tensor, has one too many, or has a shape that does not
     /// fit throws `invalidFile`; a NaN or infinite value throws `diverged`.
-    public static func load(from url: URL, on backend: any Backend) throws -> (spec: ModelSpec, model: TrainableModel, metadata: [String: String]) {
+    public static func load(from url: URL, on backend: any Backend, workingBatch: Int = Evaluation.chunkSize)
+        throws -> (spec: ModelSpec, model: TrainableModel, metadata: [String: String]) {
         let path = url.path
         try requireRegularFile(path)
         let file = try SafetensorsFile.read(from: url)
@@ -41,6 +46,13 @@ public enum Checkpoint {
             throw DeepBayesError.invalidFile(path: path, reason: "not a DeepBayes checkpoint: the metadata has no '\(specKey)'")
         }
         let spec = try ModelSpec.parse(json, path: path)
+        do {
+            _ = try spec.checkedSize()
+        } catch let DeepBayesError.invalidArgument(_, reason) {
+            throw DeepBayesError.invalidFile(path: path, reason: "the model description is not valid: \(reason)")
+        }
+        try spec.inferenceMemory(batchSize: workingBatch).check("\(path): its model (\(spec.sizeSummary))",
+                                                                capabilities: backend.capabilities, backend: backend.name)
         let model = try TrainableModel(spec, on: backend)
         let expected = model.namedParameters
         for named in expected {

@@ -8,6 +8,9 @@ import Foundation
 /// `chunkSize` images so that memory stays bounded.
 public enum Evaluation {
     public static let chunkSize = 1000
+    /// The most sampled passes one prediction may average (`--samples`): far beyond the 10-100
+    /// that the papers use, where the estimate has long stopped changing; more only takes hours.
+    public static let maximumSamples = 1000
 
     /// Uploads images `range` of `dataset` as `[n, 784]`, optionally mapped to [-1, 1].
     static func images(_ dataset: Dataset, _ range: Range<Int>, on backend: any Backend, signed: Bool = false) throws -> Tensor {

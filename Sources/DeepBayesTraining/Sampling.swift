@@ -6,11 +6,16 @@ import Foundation
 
 /// Pictures from generative models: sample grids and the VAE's 2-D latent manifold.
 public enum Sampling {
+    /// The most images one grid holds (64x64 images, a PNG of 1922x1922 pixels).
+    public static let maximumCount = 4096
+
     /// `count` images in [0, 1], `[count·784]` row-major: the VAE decodes `z ~ N(0, I)`, the GAN
-    /// generates from its noise. Classifiers cannot sample (typed error).
+    /// generates from its noise, `Evaluation.chunkSize` images at a time (chunk `k` from seed
+    /// `seed + k`, as the evaluation does). Classifiers cannot sample (typed error); `count`
+    /// must lie in 1...`maximumCount`.
     public static func images(_ model: TrainableModel, count: Int, seed: UInt64, on backend: any Backend) throws -> [Float] {
-        guard count >= 1 else {
-            throw DeepBayesError.invalidArgument(operation: "sample", reason: "count \(count) must be at least 1")
+        guard count >= 1, count <= maximumCount else {
+            throw DeepBayesError.invalidArgument(operation: "sample", reason: "count \(count) must lie in 1...\(maximumCount)")
         }
         switch model {
         case .classifier:
@@ -19,7 +24,9 @@ public enum Sampling {
             let codes = try backend.randomNormal([count, vae.latent], RandomPass(.sampling, index: 0).randomStream(seed: seed, draw: 0))
             return try decode(vae, codes, on: backend)
         case let .gan(gan):
-            return try gan.sample(count: count, seed: seed, on: backend).toArray()
+            return try Evaluation.chunks(count).enumerated().flatMap { index, range in
+                try gan.sample(count: range.count, seed: seed &+ UInt64(index), on: backend).toArray()
+            }
         }
     }
 

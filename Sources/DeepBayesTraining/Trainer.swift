@@ -51,10 +51,15 @@ public struct TrainingOptions: Sendable {
 /// A failed (or interrupted) checkpoint write leaves no metrics line for that epoch; the
 /// checkpoint can at most be one epoch ahead of the metrics, never behind.
 ///
+/// A run whose losses or metrics leave the finite range (see `DivergenceGuard`) stops with
+/// `DeepBayesError.diverged` before that epoch's checkpoint, so the last good one stays.
+///
 /// A run starts by removing the temporary files that a killed earlier run left beside the
 /// files this run writes (`.model.safetensors.tmp-XXXXXX` and so on, see
-/// `AtomicFile.removeStaleTemporaryFiles(of:)`), in the output directory only; so two runs
-/// must not share an output directory at the same time.
+/// `AtomicFile.removeStaleTemporaryFiles(of:)`), in the output directory only. So that this
+/// never removes the files of a run still writing there, a run holds a `FolderLock` on its
+/// output directory from before that cleanup to its end: a second run into the same folder is
+/// refused, naming the first one's process id.
 public final class Trainer {
     public let spec: ModelSpec
     public let options: TrainingOptions
@@ -95,11 +100,14 @@ public final class Trainer {
         let fullTest = try options.data.mnist(.test)
         let test = options.testLimit.map { fullTest.prefix($0) } ?? fullTest
         try createOutputDirectory()
+        let lock = try FolderLock(folder: options.output)
+        defer { withExtendedLifetime(lock) {} }
         try AtomicFile.removeStaleTemporaryFiles(of: outputFiles)
         let model = try TrainableModel(spec, on: backend)
         let step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, on: backend)
         let evaluate = try makeEvaluation(model, test: test)
         let log = MetricsLog(url: metricsURL)
+        let divergence = DivergenceGuard(run: options.output.path)
         var last: [(String, Double)] = []
         for epoch in 1...options.epochs {
             let rate = options.learningRate * pow(options.learningRateDecay, Float(epoch - 1))
@@ -112,9 +120,7 @@ public final class Trainer {
                 let labels = try backend.tensor(batch.labels, shape: batch.labelShape)
                 let pass = UInt64(epoch - 1) * UInt64(batches.count) + UInt64(index)
                 let losses = try step(images: images, labels: labels, pass: pass, batches: batches.count)
-                guard losses[0].1.isFinite else {
-                    throw DeepBayesError.invalidArgument(operation: "train", reason: "the loss became \(losses[0].1) at epoch \(epoch), batch \(index + 1): lower --lr")
-                }
+                try divergence.checkStep(losses, epoch: epoch, batch: index + 1)
                 totals = totals.isEmpty ? losses.map { ($0.0, Double($0.1) * Double(batch.count)) }
                     : zip(totals, losses).map { ($0.0, $0.1 + Double($1.1) * Double(batch.count)) }
                 let seconds = Date().timeIntervalSince(start), done = Double(index + 1)
@@ -126,6 +132,7 @@ public final class Trainer {
             let averages = totals.map { ($0.0, $0.1 / Double(train.count)) }
             if case let .gan(gan) = model { try gan.recalibrateAveragedGenerator(seed: spec.seed, on: backend) }
             last = try evaluate()
+            try divergence.checkEvaluation(last, epoch: epoch)
             let record: [(String, Any)] = [("epoch", epoch), ("seconds", trainSeconds)] + averages.map { ($0.0, $0.1 as Any) } + last.map { ($0.0, $0.1 as Any) }
             // The checkpoint first: a metrics line must never name an epoch whose weights are not on disk.
             try Checkpoint.save(model, spec: spec, record: trainingRecord(epoch: epoch), to: checkpointURL)

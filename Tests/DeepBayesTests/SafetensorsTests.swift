@@ -184,6 +184,15 @@ import Testing
         Self.expectInvalid(Self.file(header: "{\(a)}", data: data + Self.one), "8..<12 belong to no tensor")
     }
 
+    @Test func aTensorNamedTwiceIsRefused() {
+        let entry = #"{"dtype":"F32","shape":[1],"data_offsets":"#
+        let header = #"{"w":\#(entry)[0,4]},"w":\#(entry)[4,8]}}"#
+        let reason = Self.invalidFileReason(
+            { _ = try SafetensorsFile.decode(Self.file(header: header, data: Self.one + Self.two), path: "bad.safetensors") },
+            path: "bad.safetensors")
+        #expect(reason == "the header is not valid JSON: at byte 54: duplicate key 'w'")
+    }
+
     @Test func readingAMissingFileThrowsInvalidFile() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -47,15 +47,24 @@ import Testing
     // MARK: - Diverged models
 
     /// A learning rate that makes the weights explode in one step: the epoch's evaluation used
-    /// to die of SIGILL (exit 132) in the calibration error; now the run and `evaluate` of its
-    /// checkpoint are exit status 1 with one line naming the run and the checkpoint.
+    /// to die of SIGILL (exit 132) in the calibration error; now the run is exit status 1 with
+    /// one line naming it, before any checkpoint is written. A checkpoint whose weights are
+    /// finite but so large that its predictions are not (a good run's, scaled by 10³⁰) gives
+    /// `evaluate` the same one line, naming the checkpoint.
     @Test func divergingTrainingAndItsCheckpointGiveOneLine() throws {
         let directory = try TrainingCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("diverged")
         try Self.expectOneLine(Self.tinyRun(out: out) + ["--lr", "1e30"],
-                               "\(out.path): the model's predictions are not finite (NaN or infinity)" + Self.advice, afterProgress: true)
-        let checkpoint = out.appendingPathComponent("model.safetensors")
+                               "\(out.path): the model's predictions are not finite (NaN or infinity) after epoch 1;"
+                               + " stopped before this epoch's checkpoint" + Self.advice, afterProgress: true)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("model.safetensors").path))
+        let good = directory.appendingPathComponent("good")
+        let trained = try CommandLineTests.run(Self.tinyRun("mcdropout", out: good))
+        try #require(trained.status == 0, "\(trained.error)")
+        let file = try SafetensorsFile.read(from: good.appendingPathComponent("model.safetensors"))
+        let checkpoint = directory.appendingPathComponent("huge.safetensors")
+        try SafetensorsFile(tensors: file.tensors.map { ($0.name, $0.shape, $0.values.map { $0 * 1e30 }) }, metadata: file.metadata).write(to: checkpoint)
         try Self.expectOneLine(["evaluate", "--checkpoint", checkpoint.path, "--samples", "1", "--test-limit", "20"],
                                "\(checkpoint.path): the model's predictions are not finite (NaN or infinity)" + Self.advice)
     }

@@ -91,10 +91,16 @@ public struct BackendCapabilities: Sendable, Equatable {
     }
 
     /// `bytes` in binary units with one decimal (`15.6 GiB`).
-    public static func bytes(_ bytes: Int) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes), unit = 0
+    public static func bytes(_ bytes: Int) -> String { self.bytes(Double(bytes)) }
+
+    /// `bytes` (an estimate, which may exceed any `Int`) in binary units with one decimal,
+    /// beyond 1024 PiB in powers of ten (`3.2e+07 PiB`).
+    public static func bytes(_ bytes: Double) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
+        guard bytes.isFinite else { return "more bytes than any machine has" }
+        var value = bytes, unit = 0
         while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+        if unit == 0 { return "\(Int(value)) B" }
+        return value >= 1024 ? String(format: "%.1e %@", value, units[unit]) : String(format: "%.1f %@", value, units[unit])
     }
 }
