@@ -46,8 +46,12 @@ struct EvaluateCommand: ParsableCommand {
             switch model {
             case let .classifier(classifier):
                 let fashion = try source.fashionTest()
+                let progress = ProgressReporter(), start = Date()
+                defer { progress.evaluationFinished() }
                 metrics = try Evaluation.classifier(classifier, test: test, outOfDistribution: testLimit.map { fashion.prefix($0) } ?? fashion,
-                                                    samples: samples, seed: seed, on: backend)
+                                                    samples: samples, seed: seed, on: backend) { done, total in
+                    progress.evaluation(done: done, total: total, since: start)
+                }
             case let .vae(vae):
                 metrics = try Evaluation.vae(vae, test: test, seed: seed, on: backend)
             case let .gan(gan):

@@ -26,10 +26,12 @@ public enum Evaluation {
     }
 
     /// `ClassifierPrediction`s of `dataset`, chunk by chunk, stitched together.
-    static func predict(_ model: ClassifierModel, _ dataset: Dataset, samples: Int, seed: UInt64, on backend: any Backend) throws -> ClassifierPrediction {
+    static func predict(_ model: ClassifierModel, _ dataset: Dataset, samples: Int, seed: UInt64, on backend: any Backend,
+                        chunkDone: () -> Void = {}) throws -> ClassifierPrediction {
         var probabilities: [Float] = [], predictive: [Float] = [], expected: [Float] = [], information: [Float] = []
         for (index, range) in chunks(dataset.count).enumerated() {
             let part = try model.predict(images: images(dataset, range, on: backend), samples: samples, seed: seed &+ UInt64(index))
+            chunkDone()
             probabilities += part.meanProbabilities
             predictive += part.predictiveEntropy
             expected += part.expectedEntropy
@@ -41,9 +43,14 @@ public enum Evaluation {
 
     /// `test_error`, `nll`, `ece` on `test`, and with `outOfDistribution` also `ood_auroc`
     /// (predictive entropy) and `ood_auroc_mi` (mutual information), the OOD set being positive.
+    /// `progress` is told after every chunk how many of all the chunks are done (the work is
+    /// `samples` passes per chunk: minutes for hundreds of samples).
     public static func classifier(_ model: ClassifierModel, test: Dataset, outOfDistribution: Dataset?, samples: Int, seed: UInt64,
-                                  on backend: any Backend) throws -> [(String, Double)] {
-        let prediction = try predict(model, test, samples: samples, seed: seed, on: backend)
+                                  on backend: any Backend, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [(String, Double)] {
+        let total = chunks(test.count).count + (outOfDistribution.map { chunks($0.count).count } ?? 0)
+        var done = 0
+        let chunkDone = { done += 1; progress(done, total) }
+        let prediction = try predict(model, test, samples: samples, seed: seed, on: backend, chunkDone: chunkDone)
         let labels = test.labels.map { Int($0) }, classes = MNISTFamily.classCount
         var metrics = [
             ("test_error", ClassificationMetrics.errorRate(probabilities: prediction.meanProbabilities, labels: labels, classes: classes)),
@@ -51,7 +58,7 @@ public enum Evaluation {
             ("ece", ClassificationMetrics.expectedCalibrationError(probabilities: prediction.meanProbabilities, labels: labels, classes: classes)),
         ]
         if let outOfDistribution {
-            let ood = try predict(model, outOfDistribution, samples: samples, seed: seed ^ 0x00D, on: backend)
+            let ood = try predict(model, outOfDistribution, samples: samples, seed: seed ^ 0x00D, on: backend, chunkDone: chunkDone)
             metrics.append(("ood_auroc", ClassificationMetrics.areaUnderROC(positives: ood.predictiveEntropy, negatives: prediction.predictiveEntropy)))
             metrics.append(("ood_auroc_mi", ClassificationMetrics.areaUnderROC(positives: ood.mutualInformation, negatives: prediction.mutualInformation)))
         }

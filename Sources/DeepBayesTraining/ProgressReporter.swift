@@ -1,7 +1,8 @@
 import Foundation
 
-/// Training progress on standard error: one line rewritten in place (batch, loss, items/s,
-/// ETA) when standard error is a terminal, otherwise a plain line per epoch.
+/// Training and evaluation progress on standard error: one line rewritten in place (batch,
+/// loss, items/s, ETA; chunks evaluated) when standard error is a terminal, otherwise a plain
+/// line per epoch and nothing during evaluation.
 public final class ProgressReporter {
     private let interactive: Bool
     private var lastDraw = Date.distantPast
@@ -17,6 +18,22 @@ public final class ProgressReporter {
         let line = String(format: "\r\u{1B}[Kepoch %d/%d  batch %d/%d  loss %.4f  %.0f items/s  ETA %@",
                           epoch, epochs, index, batches, loss, itemsPerSecond, Self.duration(secondsLeft))
         FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// Called after every chunk of an evaluation (`done` of `total`, timed from `start`):
+    /// "evaluating 3/20 chunks  ETA 41s", rewritten in place, on a terminal only.
+    public func evaluation(done: Int, total: Int, since start: Date) {
+        guard interactive, Date().timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
+        lastDraw = Date()
+        let seconds = Date().timeIntervalSince(start)
+        let line = String(format: "\r\u{1B}[Kevaluating %d/%d chunks  ETA %@", done, total,
+                          Self.duration(seconds / Double(done) * Double(total - done)))
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// Ends an evaluation's progress line (on a terminal), so what follows starts clean.
+    public func evaluationFinished() {
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
     /// Called after every epoch with its summary.

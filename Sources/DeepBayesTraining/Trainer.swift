@@ -157,7 +157,14 @@ public final class Trainer {
         case let .classifier(classifier):
             let fashion = try options.data.fashionTest()
             let ood = options.testLimit.map { fashion.prefix($0) } ?? fashion
-            return { try Evaluation.classifier(classifier, test: test, outOfDistribution: ood, samples: samples, seed: seed, on: backend) }
+            let progress = self.progress
+            return {
+                let start = Date()
+                defer { progress.evaluationFinished() }
+                return try Evaluation.classifier(classifier, test: test, outOfDistribution: ood, samples: samples, seed: seed, on: backend) { done, total in
+                    progress.evaluation(done: done, total: total, since: start)
+                }
+            }
         case let .vae(vae):
             return { try Evaluation.vae(vae, test: test, seed: seed, on: backend) }
         case let .gan(gan):

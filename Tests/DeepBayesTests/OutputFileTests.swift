@@ -175,12 +175,13 @@ import Darwin
                 #expect(path == obstacle.path, "\(path): \(reason)")
             }
             #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("metrics.jsonl").path))
-            #expect(try Self.tree(output) == [".model.safetensors.tmp", "model.safetensors", "model.safetensors/inside", "notes.txt"])
+            #expect(try Self.tree(output) == [FolderLock.fileName, ".model.safetensors.tmp", "model.safetensors", "model.safetensors/inside", "notes.txt"])
         }
     }
 
     /// Without an obstacle the same run writes one metrics line per epoch and a checkpoint of the
-    /// last epoch, removes a stale temporary file it finds, and leaves nothing else behind.
+    /// last epoch, removes a stale temporary file it finds, and leaves nothing else behind but
+    /// its lock file (`FolderLock`, whose lock the kernel released when the run ended).
     @Test func aSuccessfulRunWritesEveryEpochsCheckpointAndMetricsLine() throws {
         try Self.withTemporaryDirectory { root in
             let data = root.appendingPathComponent("data"), output = root.appendingPathComponent("out")
@@ -190,7 +191,7 @@ import Darwin
 
             try Self.trainer(epochs: 2, data: data, output: output).run()
 
-            #expect(try Self.tree(output) == ["metrics.jsonl", "model.safetensors"])
+            #expect(try Self.tree(output) == [FolderLock.fileName, "metrics.jsonl", "model.safetensors"])
             let lines = try String(contentsOf: output.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
             #expect(lines.count == 2)
             #expect(lines.first?.hasPrefix("{\"epoch\": 1,") == true && lines.last?.hasPrefix("{\"epoch\": 2,") == true, "\(lines)")
