@@ -1,0 +1,39 @@
+import DeepBayesCore
+import DeepBayesFiles
+import DeepBayesTraining
+import Foundation
+
+/// Feeds every input to the checks a checkpoint's model description goes through before any
+/// model is built: the bytes are decoded as a safetensors file (`SafetensorsFile.decode`); if
+/// its metadata has `deepbayes.model`, that JSON is parsed (`ModelSpec.parse`), sized
+/// (`checkedSize`, `sizeSummary`) and its training and inference memory for minibatches of
+/// 1000 are estimated and checked against a CPU backend with 8 GiB (2 GiB at most per
+/// allocation) in a process that may hold 8 GiB. No model is built (no `TrainableModel`): a
+/// description that passes would next be allocated, which is what the checks guard.
+///
+/// A thrown error is the code doing its job (its message is rendered too, as the command line
+/// would print it). A finding is anything else: a crash, a trap, a sanitizer report, more than
+/// `-rss_limit_mb` of memory, more than `-timeout` seconds for one input, or a description
+/// that does not survive being written as checkpoints write it (`json()`) and parsed again.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Data(bytes: data, count: size)
+    let path = "fuzz-input/model.safetensors"
+    guard let file = try? SafetensorsFile.decode(bytes, path: path),
+          let json = file.metadata["deepbayes.model"] else { return 0 }
+    do {
+        let spec = try ModelSpec.parse(json, path: path)
+        if let written = try? spec.json() {
+            precondition((try? ModelSpec.parse(written, path: path)) == spec,
+                         "the description \(json) does not survive json() and parse: \(written)")
+        }
+        _ = try spec.checkedSize()
+        _ = spec.sizeSummary
+        let capabilities = BackendCapabilities(deviceKind: .cpu, totalMemoryBytes: 1 << 33, maximumAllocationBytes: 1 << 31)
+        try spec.trainingMemory(batchSize: 1000).check("fuzz", capabilities: capabilities, backend: "cpu", processLimit: 1 << 33)
+        try spec.inferenceMemory(batchSize: 1000).check("fuzz", capabilities: capabilities, backend: "cpu", processLimit: 1 << 33)
+    } catch {
+        _ = String(describing: error)
+    }
+    return 0
+}
