@@ -31,6 +31,10 @@ final class HostMemoryPool {
     /// `capacityLimitBytes` of memory.
     init(capacityLimitBytes: Int? = nil) { self.capacityLimitBytes = capacityLimitBytes }
 
+    /// Frees the idle blocks (live ones belong to tensors, which keep their backend, and with
+    /// it this pool, alive). Found by LeakSanitizer: a backend that was let go kept them.
+    deinit { releaseIdle() }
+
     /// The number of floats actually reserved for a request of `count`: `count` itself when
     /// small, else the next size class `2ᵏ·{1, 1.25, 1.5, 1.75}`.
     static func capacity(for count: Int) -> Int {

@@ -58,7 +58,7 @@ public struct IDXFile: Equatable, Sendable {
 
     /// The bytes of the file at `url`, or `invalidFile` if it is missing, not a regular file
     /// (a directory, a FIFO, a device: checked with `stat` before opening, so nothing blocks)
-    /// or unreadable.
+    /// or unreadable; `exceedsMemory` if this process cannot hold it.
     static func contents(of url: URL) throws -> [UInt8] {
         var info = stat()
         guard stat(url.path, &info) == 0 else {
@@ -74,6 +74,8 @@ public struct IDXFile: Equatable, Sendable {
         case S_IFBLK: throw DeepBayesError.invalidFile(path: url.path, reason: "is a block device, not a regular file")
         default: throw DeepBayesError.invalidFile(path: url.path, reason: "is not a regular file")
         }
+        // The file's bytes and their copy as an array, before either is read.
+        try MemoryBudget.checkHost(2 * Double(info.st_size), "\(url.path): reading this \(BackendCapabilities.bytes(Int(info.st_size))) file")
         do {
             return [UInt8](try Data(contentsOf: url))
         } catch {

@@ -24,15 +24,16 @@ public struct ModelSize: Sendable, Equatable {
         activation(outputs)
     }
 
-    /// Adds a `window`×`window` convolution (or transposed convolution) `inChannels → outChannels`
-    /// with bias whose output has `outputPixels` pixels per channel; the unfolded patches count
-    /// `inChannels · window² · (larger of the input and output pixels)` per item.
+    /// Adds a `window`×`window` convolution `inChannels → outChannels` with bias whose input
+    /// and output have `inputPixels` and `outputPixels` pixels per channel. Its unfolded
+    /// patches count too: `inChannels · window² · outputPixels` floats per item, or for a
+    /// transposed convolution (which folds instead) `outChannels · window² · inputPixels`.
     public mutating func convolution(_ inChannels: Double, _ outChannels: Double, window: Double, outputPixels: Double,
-                                     inputPixels: Double, copies: Double = 1) {
+                                     inputPixels: Double, transposed: Bool = false, copies: Double = 1) {
         parameter(outChannels * inChannels * window * window, copies: copies)
         parameter(outChannels, copies: copies)
         activation(outChannels * outputPixels)
-        activation(max(inChannels, outChannels) * window * window * max(inputPixels, outputPixels))
+        activation(transposed ? outChannels * window * window * inputPixels : inChannels * window * window * outputPixels)
     }
 
     /// Adds a batch norm over `features`: scale, shift and the two running statistics.

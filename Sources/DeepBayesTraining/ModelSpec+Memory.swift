@@ -58,10 +58,15 @@ extension ModelSpec {
     }
 
     /// What a forward pass over `batchSize` items holds on the device (evaluation, sampling):
-    /// the parameters and, per item, the input and the activations twice.
+    /// the parameters and, per item, the input and the activations twice (a GAN's: those of
+    /// its generator, the network that evaluation and sampling run).
     public func inferenceMemory(batchSize: Int) throws -> MemoryBudget {
         let size = try checkedSize()
-        let perItem = 784 + 2 * size.activationsPerItem
+        var activations = size.activationsPerItem
+        if kind == .gan, let architecture = GANArchitecture(rawValue: architecture) {
+            activations = GANModel.size(architecture: architecture).generator.activationsPerItem
+        }
+        let perItem = 784 + 2 * activations
         return MemoryBudget(device: MemoryBudget.floats(size.parameters + Double(batchSize) * perItem),
                             largestTensor: MemoryBudget.floats(max(size.largestParameter, Double(batchSize) * size.largestActivationPerItem)))
     }

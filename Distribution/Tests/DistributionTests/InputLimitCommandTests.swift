@@ -77,6 +77,26 @@ import Testing
         try Self.expectOutOfRange(["sample", "--checkpoint", "x", "--out", ""], "--out is empty: give the PNG file to write")
     }
 
+    /// `--test-limit` beyond the test set means the whole set: a GAN's evaluation generates as
+    /// many images as the test set holds (30 here), not a billion.
+    @Test func aTestLimitBeyondTheTestSetEvaluatesTheWholeSet() throws {
+        let directory = try TrainingCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("gan")
+        let trained = try CommandLineTests.run(Self.tiny("gan", out: out))
+        try #require(trained.status == 0, "\(trained.error)")
+        let data = directory.appendingPathComponent("data")
+        _ = try CommandLineMessageTests.writeDataset("mnist", splits: ["t10k"], size: 28, in: data)
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        try FileManager.default.createSymbolicLink(at: data.appendingPathComponent("scorer"),
+                                                   withDestinationURL: repository.appendingPathComponent("Data/scorer"))
+        let result = try Self.runLimited(["evaluate", "--checkpoint", out.appendingPathComponent("model.safetensors").path,
+                                          "--data", data.path, "--test-limit", "1000000000"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("\"mnist_score\""), "\(result.output)")
+    }
+
     // MARK: - Sizes from a checkpoint's description
 
     /// A checkpoint whose stored description is a good run's with `edit` applied to its JSON.
