@@ -6,5 +6,6 @@ struct DeepBayesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deepbayes",
         abstract: "Bayesian deep learning on a pluggable compute backend (\(DeepBayesCLI.registry.names.joined(separator: ", "))).",
+        version: DeepBayesCLI.version,
         subcommands: [TrainCommand.self, EvaluateCommand.self, SampleCommand.self, PruneCommand.self, DevicesCommand.self, CheckCommand.self])
 }

@@ -20,6 +20,8 @@ struct PruneCommand: ParsableCommand {
     @Option(help: "The pruned checkpoint to write.")
     var out: String
 
+    @OptionGroup var deviceOption: DeviceOption
+
     /// Refuses, at parse time, a fraction outside [0, 1) (1 would remove every weight and leave
     /// a model that predicts from its biases alone) and an empty `--out`.
     func validate() throws {
@@ -29,8 +31,8 @@ struct PruneCommand: ParsableCommand {
     }
 
     func run() throws {
+        let backend = try deviceOption.makeBackend()
         try reportingErrors {
-            let backend = try DeepBayesCLI.registry.makeBackend("cpu")
             let (spec, model, metadata) = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint), on: backend)
             guard spec.kind == .bnn, case let .classifier(classifier) = model else {
                 throw DeepBayesError.invalidArgument(operation: "prune", reason: "only bnn checkpoints have weight posteriors to prune, this is a \(spec.kind.rawValue)")

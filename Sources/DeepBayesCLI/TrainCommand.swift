@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeepBayesBackends
+import DeepBayesFiles
 import DeepBayesTraining
 import Foundation
 
@@ -47,17 +48,17 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Sampled passes per test prediction (bnn, mcdropout).")
     var samples = 10
 
-    @Option(help: "Architecture: mlp or conv (bnn, mcdropout); mlp or dcgan (gan).")
-    var arch = "mlp"
+    @Option(help: "Architecture: mlp or conv (bnn, mcdropout); mlp or dcgan (gan); mlp (vae).")
+    var arch: ArchitectureChoice = .mlp
 
-    @Option(parsing: .upToNextOption, help: "Hidden layer widths (default 400 400 for classifiers, 400 for the vae).")
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Hidden layer widths, one value per layer (default 400 400 for classifiers, 400 for the vae).", valueName: "width ..."))
     var hidden: [Int] = []
 
     @Option(help: "Latent dimensions of the vae.")
     var latent = 20
 
-    @Option(help: "Prior of bnn: mixture or gaussian.")
-    var prior = "mixture"
+    @Option(help: "Prior of bnn: a scale mixture of two Gaussians, or one Gaussian.")
+    var prior: PriorChoice = .mixture
 
     @Option(help: "Scale mixture: weight pi of the wide component.")
     var pi: Float = 0.5
@@ -72,13 +73,16 @@ struct TrainCommand: ParsableCommand {
     var priorSigma: Float = 1
 
     @Option(help: "bnn estimator: local (local reparameterization), reparameterization or flipout.")
-    var estimator = "local"
+    var estimator: EstimatorChoice = .local
 
     @Option(help: "Initial rho of every posterior scale, sigma = softplus(rho).")
     var rhoInit: Float = -5
 
     @Option(help: "Dropout probability of mcdropout.")
     var dropout: Float = 0.5
+
+    @Flag(help: "Continue the run in --out from its last checkpoint, up to --epochs in all (the model and its training options come from the checkpoint).")
+    var resume = false
 
     /// Refuses, at parse time, numbers that make no sense (NaN, infinity, out of range, a size
     /// below 1, more than `Evaluation.maximumSamples` samples) and an empty `--out`, naming the
@@ -103,6 +107,9 @@ struct TrainCommand: ParsableCommand {
             if let value { try Validation.require(value >= 1, "\(option) \(value) must be at least 1") }
         }
         try Validation.requireSamples(samples)
+        let architectures = ArchitectureChoice.allowed(for: model)
+        try Validation.require(architectures.contains(arch),
+                               "--arch \(arch.rawValue) is not an architecture of \(model.rawValue) (\(architectures.map(\.rawValue).joined(separator: ", ")))")
     }
 
     func run() throws {
@@ -111,31 +118,74 @@ struct TrainCommand: ParsableCommand {
             // Everything that can be checked without loading data is checked first.
             let output = out ?? "runs/\(model.rawValue)"
             try Validation.checkOutputFolder(output)
-            var spec = ModelSpec.defaults(for: model, architecture: arch)
-            if !hidden.isEmpty { spec.hidden = hidden }
-            spec.latent = latent
-            switch prior {
-            case "mixture": spec.prior = .mixture(pi: pi, negativeLogSigma1: negLogSigma1, negativeLogSigma2: negLogSigma2)
-            case "gaussian": spec.prior = .gaussian(sigma: priorSigma)
-            default: throw DeepBayesError.invalidArgument(operation: "train", reason: "unknown --prior '\(prior)' (mixture or gaussian)")
-            }
-            spec.estimator = estimator
-            spec.rhoInitial = rhoInit
-            spec.dropout = dropout
-            spec.seed = seed
             let source = DataSource(root: data.map { URL(fileURLWithPath: $0) })
-            var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? model.defaultLearningRate,
-                                              trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
-                                              output: URL(fileURLWithPath: output), data: source)
-            options.learningRateDecay = lrDecay
-            let sizes = "--batch-size \(batchSize) (\(spec.sizeSummary))"
-            try spec.trainingMemory(batchSize: batchSize).check("training with \(sizes)", capabilities: backend.capabilities, backend: backend.name)
+            let (spec, options) = try resume ? resumedRun(output: output, data: source) : newRun(output: output, data: source)
+            let sizes = "--batch-size \(options.batchSize) (\(spec.sizeSummary))"
+            try spec.trainingMemory(batchSize: options.batchSize).check("training with \(sizes)", capabilities: backend.capabilities, backend: backend.name)
             try spec.inferenceMemory(batchSize: Evaluation.chunkSize).check("evaluating \(spec.sizeSummary)", capabilities: backend.capabilities,
                                                                             backend: backend.name)
             let classifier = model == .bnn || model == .mcdropout
             try Validation.checkImageSizes(source, [("mnist", .train), ("mnist", .test)] + (classifier ? [("fashion-mnist", .test)] : []))
-            try Trainer(spec: spec, options: options, backend: backend).run()
+            let interrupts = InterruptHandler()
+            defer { interrupts.uninstall() }
+            do {
+                try Trainer(spec: spec, options: options, backend: backend, interruption: interrupts.request).run()
+            } catch let stop as TrainingInterrupted {
+                FileHandle.standardError.write(Data(("\(stop.run): interrupted at \(stop.position); model.safetensors, optimizer.safetensors and the"
+                    + " pictures are saved; continue with: deepbayes train \(model.rawValue) --resume --out \(stop.run) --epochs \(options.epochs)\n").utf8))
+                throw ExitCode(130)
+            }
             FileHandle.standardError.write(Data("wrote \(options.output.path)/\n".utf8))
         }
+    }
+
+    /// The spec and options of a new run, from the options given.
+    private func newRun(output: String, data source: DataSource) throws -> (ModelSpec, TrainingOptions) {
+            var spec = ModelSpec.defaults(for: model, architecture: arch.rawValue)
+            if !hidden.isEmpty { spec.hidden = hidden }
+            spec.latent = latent
+            switch prior {
+            case .mixture: spec.prior = .mixture(pi: pi, negativeLogSigma1: negLogSigma1, negativeLogSigma2: negLogSigma2)
+            case .gaussian: spec.prior = .gaussian(sigma: priorSigma)
+            }
+            spec.estimator = estimator.rawValue
+            spec.rhoInitial = rhoInit
+            spec.dropout = dropout
+            spec.seed = seed
+            var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? model.defaultLearningRate,
+                                              trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
+                                              output: URL(fileURLWithPath: output), data: source)
+            options.learningRateDecay = lrDecay
+            return (spec, options)
+    }
+
+    /// The spec and options of the run in `output`, from its checkpoint's metadata; only
+    /// `--epochs` (the total), `--device` and `--data` come from the command line.
+    private func resumedRun(output: String, data source: DataSource) throws -> (ModelSpec, TrainingOptions) {
+        let checkpoint = URL(fileURLWithPath: output).appendingPathComponent("model.safetensors")
+        try Checkpoint.requireRegularFile(checkpoint.path)
+        let metadata = try SafetensorsFile.read(from: checkpoint).metadata
+        guard let json = metadata[Checkpoint.specKey] else {
+            throw DeepBayesError.invalidFile(path: checkpoint.path, reason: "not a DeepBayes checkpoint: the metadata has no '\(Checkpoint.specKey)'")
+        }
+        let spec = try ModelSpec.parse(json, path: checkpoint.path)
+        guard spec.kind == model else {
+            throw DeepBayesError.invalidFile(path: checkpoint.path, reason: "the run trained a \(spec.kind.rawValue), not a \(model.rawValue)")
+        }
+        func number<T: LosslessStringConvertible>(_ key: String, _: T.Type) throws -> T? {
+            guard let text = metadata["deepbayes." + key] else { return nil }
+            guard let value = T(text) else { throw DeepBayesError.invalidFile(path: checkpoint.path, reason: "'deepbayes.\(key)' is not a number: \(text)") }
+            return value
+        }
+        guard let batch = try number("batch_size", Int.self), let rate = try number("learning_rate", Float.self) else {
+            throw DeepBayesError.invalidFile(path: checkpoint.path, reason: "holds no training record (batch size, learning rate) to resume from")
+        }
+        var options = try TrainingOptions(epochs: epochs, batchSize: batch, learningRate: rate, trainLimit: try number("train_limit", Int.self),
+                                          testLimit: try number("test_limit", Int.self),
+                                          evaluationSamples: try number("samples", Int.self) ?? samples,
+                                          output: URL(fileURLWithPath: output), data: source)
+        options.learningRateDecay = try number("learning_rate_decay", Float.self) ?? 1
+        options.resume = true
+        return (spec, options)
     }
 }

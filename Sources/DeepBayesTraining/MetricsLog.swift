@@ -1,3 +1,4 @@
+import DeepBayesCore
 import DeepBayesFiles
 import Foundation
 
@@ -9,6 +10,23 @@ public final class MetricsLog {
 
     public init(url: URL) {
         self.url = url
+    }
+
+    /// The log of a run being resumed after `epochs` whole epochs: the lines of the file for
+    /// epochs 1...`epochs` (a line beyond them would be rewritten anyway; a missing file or a
+    /// line that is not one of ours is `invalidFile`).
+    public init(resuming url: URL, epochs: Int) throws {
+        self.url = url
+        guard epochs > 0 else { return }
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw DeepBayesError.invalidFile(path: url.path, reason: "cannot be read, and a resumed run continues it")
+        }
+        for line in text.split(separator: "\n") {
+            guard line.hasPrefix("{\"epoch\": "), let epoch = Int(line.dropFirst(10).prefix { $0.isNumber }) else {
+                throw DeepBayesError.invalidFile(path: url.path, reason: "holds a line that is not an epoch's record: \(line.prefix(40))")
+            }
+            if epoch <= epochs { lines.append(String(line)) }
+        }
     }
 
     /// Appends one epoch's record and rewrites the file.

@@ -18,6 +18,8 @@ public struct TrainingOptions: Sendable {
     public var evaluationSamples: Int
     /// The learning rate of epoch `e` (from 1) is `learningRate · learningRateDecay^(e-1)`.
     public var learningRateDecay: Float = 1
+    /// Continue the run in `output` (see `Trainer`) instead of starting one.
+    public var resume = false
     public var output: URL
     public var data: DataSource
 
@@ -65,12 +67,16 @@ public final class Trainer {
     public let options: TrainingOptions
     public let backend: any Backend
     let progress: ProgressReporter
+    /// Asked after every step whether to stop (Ctrl-C): the run then saves where it is.
+    let interruption: InterruptionRequest?
 
-    public init(spec: ModelSpec, options: TrainingOptions, backend: any Backend, progress: ProgressReporter = ProgressReporter()) {
+    public init(spec: ModelSpec, options: TrainingOptions, backend: any Backend, progress: ProgressReporter = ProgressReporter(),
+                interruption: InterruptionRequest? = nil) {
         self.spec = spec
         self.options = options
         self.backend = backend
         self.progress = progress
+        self.interruption = interruption
     }
 
     /// `metrics.jsonl` in the output directory.
@@ -82,10 +88,11 @@ public final class Trainer {
 
     /// The files a run of this spec writes into the output directory.
     public var outputFiles: [URL] {
+        let always = [metricsURL, checkpointURL, stateURL]
         switch spec.kind {
-        case .bnn, .mcdropout: return [metricsURL, checkpointURL]
-        case .gan: return [metricsURL, checkpointURL, samplesURL]
-        case .vae: return [metricsURL, checkpointURL, samplesURL] + (spec.latent == 2 ? [manifoldURL] : [])
+        case .bnn, .mcdropout: return always
+        case .gan: return always + [samplesURL]
+        case .vae: return always + [samplesURL] + (spec.latent == 2 ? [manifoldURL] : [])
         }
     }
 
@@ -103,19 +110,26 @@ public final class Trainer {
         let lock = try FolderLock(folder: options.output)
         defer { withExtendedLifetime(lock) {} }
         try AtomicFile.removeStaleTemporaryFiles(of: outputFiles)
-        let model = try TrainableModel(spec, on: backend)
-        let step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, on: backend)
+        let model: TrainableModel, step: TrainingStep, log: MetricsLog
+        var position = TrainingPosition(epochs: 0, batches: 0), partial: [(String, Double)] = []
+        if options.resume {
+            (model, step, log, position, partial) = try resumed()
+        } else {
+            model = try TrainableModel(spec, on: backend)
+            step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, on: backend)
+            log = MetricsLog(url: metricsURL)
+        }
         let evaluate = try makeEvaluation(model, test: test)
-        let log = MetricsLog(url: metricsURL)
         let divergence = DivergenceGuard(run: options.output.path)
         var last: [(String, Double)] = []
-        for epoch in 1...options.epochs {
+        for epoch in (position.epochs + 1)..<max(position.epochs + 1, options.epochs + 1) {
             let rate = options.learningRate * pow(options.learningRateDecay, Float(epoch - 1))
             for optimizer in step.optimizers { optimizer.configuration.learningRate = rate }
             let start = Date()
             let batches = try Batches(train, batchSize: options.batchSize, shuffleSeed: spec.seed, epoch: epoch - 1)
-            var totals: [(String, Double)] = []
-            for (index, batch) in batches.enumerated() {
+            let skipped = epoch == position.epochs + 1 ? position.batches : 0
+            var totals = skipped > 0 ? partial : []
+            for (index, batch) in batches.enumerated() where index >= skipped {
                 let images = try backend.tensor(batch.images, shape: batch.imageShape)
                 let labels = try backend.tensor(batch.labels, shape: batch.labelShape)
                 let pass = UInt64(epoch - 1) * UInt64(batches.count) + UInt64(index)
@@ -123,10 +137,16 @@ public final class Trainer {
                 try divergence.checkStep(losses, epoch: epoch, batch: index + 1)
                 totals = totals.isEmpty ? losses.map { ($0.0, Double($0.1) * Double(batch.count)) }
                     : zip(totals, losses).map { ($0.0, $0.1 + Double($1.1) * Double(batch.count)) }
-                let seconds = Date().timeIntervalSince(start), done = Double(index + 1)
+                let seconds = Date().timeIntervalSince(start), done = Double(index + 1 - skipped)
                 progress.batch(epoch: epoch, epochs: options.epochs, index: index + 1, batches: batches.count, loss: losses[0].1,
                                itemsPerSecond: Double(batch.count) * done / seconds,
                                secondsLeft: seconds / done * Double(batches.count - index - 1))
+                if interruption?.isRequested == true {
+                    let at = TrainingPosition(epochs: epoch - 1, batches: index + 1)
+                    try saveState(model, step, at: at, partialTotals: totals)
+                    try writePictures(model)
+                    throw TrainingInterrupted(run: options.output.path, position: at)
+                }
             }
             let trainSeconds = Date().timeIntervalSince(start)
             let averages = totals.map { ($0.0, $0.1 / Double(train.count)) }
@@ -135,12 +155,39 @@ public final class Trainer {
             try divergence.checkEvaluation(last, epoch: epoch)
             let record: [(String, Any)] = [("epoch", epoch), ("seconds", trainSeconds)] + averages.map { ($0.0, $0.1 as Any) } + last.map { ($0.0, $0.1 as Any) }
             // The checkpoint first: a metrics line must never name an epoch whose weights are not on disk.
-            try Checkpoint.save(model, spec: spec, record: trainingRecord(epoch: epoch), to: checkpointURL)
+            try saveState(model, step, at: TrainingPosition(epochs: epoch, batches: 0), partialTotals: [])
             try log.append(record)
             progress.epoch(summary(epoch: epoch, seconds: trainSeconds, averages + last))
         }
         try writePictures(model)
         return last
+    }
+
+    /// `optimizer.safetensors` in the output directory (see `TrainingState`).
+    public var stateURL: URL { options.output.appendingPathComponent("optimizer.safetensors") }
+
+    /// Writes the model checkpoint, then the optimizers' state, both at `position`.
+    private func saveState(_ model: TrainableModel, _ step: TrainingStep, at position: TrainingPosition, partialTotals: [(String, Double)]) throws {
+        try Checkpoint.save(model, spec: spec, record: trainingRecord(position: position), to: checkpointURL)
+        try TrainingState.save(step, position: position, partialTotals: partialTotals, to: stateURL)
+    }
+
+    /// The model, its step and its metrics log as the run in the output directory left them:
+    /// `model.safetensors` (whose description must be `spec`), `optimizer.safetensors` at the
+    /// same position, and the lines of `metrics.jsonl` up to that position's last whole epoch.
+    private func resumed() throws -> (TrainableModel, TrainingStep, MetricsLog, TrainingPosition, [(String, Double)]) {
+        let (stored, model, metadata) = try Checkpoint.load(from: checkpointURL, on: backend)
+        guard stored == spec else {
+            throw DeepBayesError.invalidFile(path: checkpointURL.path, reason: "describes another model than the one to resume (\(stored.sizeSummary))")
+        }
+        let step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, on: backend)
+        let (position, partial) = try TrainingState.load(from: stateURL, into: step, on: backend)
+        guard metadata[TrainingState.positionKey] == position.stored else {
+            throw DeepBayesError.invalidFile(path: stateURL.path, reason: "is at \(position), model.safetensors at another position: the run stopped between"
+                                             + " writing them and cannot be resumed exactly; train again")
+        }
+        let log = try MetricsLog(resuming: metricsURL, epochs: position.epochs)
+        return (model, step, log, position, partial)
     }
 
     private func createOutputDirectory() throws {
@@ -191,10 +238,14 @@ public final class Trainer {
         }
     }
 
-    private func trainingRecord(epoch: Int) -> [String: String] {
-        ["deepbayes.epochs": String(epoch), "deepbayes.batch_size": String(options.batchSize),
-         "deepbayes.learning_rate": String(options.learningRate), "deepbayes.learning_rate_decay": String(options.learningRateDecay),
-         "deepbayes.device": backend.name]
+    private func trainingRecord(position: TrainingPosition) -> [String: String] {
+        var record = ["deepbayes.epochs": String(position.epochs), TrainingState.positionKey: position.stored,
+                      "deepbayes.batch_size": String(options.batchSize), "deepbayes.learning_rate": String(options.learningRate),
+                      "deepbayes.learning_rate_decay": String(options.learningRateDecay), "deepbayes.samples": String(options.evaluationSamples),
+                      "deepbayes.device": backend.name]
+        if let trainLimit = options.trainLimit { record["deepbayes.train_limit"] = String(trainLimit) }
+        if let testLimit = options.testLimit { record["deepbayes.test_limit"] = String(testLimit) }
+        return record
     }
 
     private func summary(epoch: Int, seconds: Double, _ fields: [(String, Double)]) -> String {

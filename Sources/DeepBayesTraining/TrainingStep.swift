@@ -11,6 +11,9 @@ public final class TrainingStep {
 
     /// The optimizers whose learning rate an epoch schedule sets.
     public let optimizers: [Adam]
+    /// Each optimizer with the named parameters it updates (checkpoint names): what a resumable
+    /// checkpoint saves of the optimizers' state.
+    public let optimized: [(optimizer: Adam, parameters: [NamedParameter])]
     private let body: (_ images: Tensor, _ labels: Tensor, _ pass: UInt64, _ batches: Int) throws -> Losses
 
     /// A step for `model` on `backend`; every random stream of step `pass` derives from `seed`.
@@ -20,6 +23,7 @@ public final class TrainingStep {
             let optimizer = Adam(AdamConfiguration(learningRate: learningRate))
             let parameters = classifier.network.trainableParameters
             optimizers = [optimizer]
+            optimized = [(optimizer, classifier.network.namedParameters.filter(\.parameter.isTrainable))]
             body = { images, labels, pass, batches in
                 let tape = Tape(backend: backend)
                 let loss = try classifier.loss(images: images, labels: labels, numberOfBatches: batches,
@@ -32,6 +36,7 @@ public final class TrainingStep {
             let optimizer = Adam(AdamConfiguration(learningRate: learningRate))
             let parameters = vae.namedParameters.map(\.parameter)
             optimizers = [optimizer]
+            optimized = [(optimizer, vae.namedParameters)]
             body = { images, _, pass, _ in
                 let tape = Tape(backend: backend)
                 let loss = try vae.loss(images: images, ForwardContext(tape: tape, mode: .training, seed: seed, pass: RandomPass(.training, index: pass)))
@@ -44,6 +49,9 @@ public final class TrainingStep {
             let discriminatorOptimizer = Adam(configuration), generatorOptimizer = Adam(configuration)
             let discriminatorParameters = gan.discriminator.trainableParameters, generatorParameters = gan.generator.trainableParameters
             optimizers = [discriminatorOptimizer, generatorOptimizer]
+            let named = gan.namedParameters.filter(\.parameter.isTrainable)
+            optimized = [(discriminatorOptimizer, named.filter { $0.name.hasPrefix("discriminator.") }),
+                         (generatorOptimizer, named.filter { $0.name.hasPrefix("generator.") })]
             body = { images, _, pass, _ in
                 let real = try backend.scaled(images, by: 2, plus: -1)
                 let discriminatorTape = Tape(backend: backend)

@@ -185,3 +185,26 @@ import Testing
         }
     }
 }
+
+/// A stored model description with a field missing, of the wrong type or null is refused with
+/// a message naming the field, not the decoder's own text.
+@Suite struct ModelDescriptionMessageTests {
+    @Test func aMissingOrWrongFieldIsNamed() throws {
+        let good = try ModelSpec.defaults(for: .vae).json()
+        let cases: [(String, String)] = [
+            (good.replacingOccurrences(of: "\"latent\":20,", with: ""), "the model description lacks the field 'latent'"),
+            (good.replacingOccurrences(of: "\"latent\":20", with: "\"latent\":\"20\""), "the model description's field 'latent' is not a number"),
+            (good.replacingOccurrences(of: "\"hidden\":[400]", with: "\"hidden\":[400,null]"), "the model description's field 'hidden[1]' is null, not a number"),
+            (good.replacingOccurrences(of: "\"kind\":\"vae\"", with: "\"kind\":\"rnn\""), "the model description's field 'kind' is not valid"),
+            ("{", "the model description in the metadata is not valid JSON"),
+        ]
+        for (json, reason) in cases {
+            do {
+                _ = try ModelSpec.parse(json, path: "m.safetensors")
+                Issue.record("accepted \(json)")
+            } catch let DeepBayesError.invalidFile(path, message) {
+                #expect(path == "m.safetensors" && message.hasPrefix(reason), "\(message)")
+            }
+        }
+    }
+}

@@ -202,6 +202,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("a").path))
     }
 
+    /// Options with a fixed set of values are refused at parse time, before any folder is
+    /// created, and `--help` lists the values; `--version` answers.
+    @Test func choicesAreRefusedAtParseTimeAndListed() throws {
+        let directory = try TrainingCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("run")
+        for (options, message) in [
+            (["--arch", "dcgan"], "--arch dcgan is not an architecture of bnn (mlp, conv)"),
+            (["--arch", "resnet"], "The value 'resnet' is invalid for '--arch <arch>'. Please provide one of 'mlp', 'conv' or 'dcgan'."),
+            (["--prior", "laplace"], "The value 'laplace' is invalid for '--prior <prior>'. Please provide one of 'mixture' or 'gaussian'."),
+            (["--estimator", "exact"], "The value 'exact' is invalid for '--estimator <estimator>'. Please provide one of 'local', 'reparameterization' or 'flipout'."),
+        ] {
+            try Self.expectRefused(["train", "bnn", "--out", out.path] + options, message)
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let help = try CommandLineTests.run(["train", "--help"])
+        #expect(help.output.contains("(values: mixture, gaussian") && help.output.contains("(values: local, reparameterization, flipout"), "\(help.output)")
+        let version = try CommandLineTests.run(["--version"])
+        #expect(version.status == 0 && version.output == "1.1.0\n")
+    }
+
     @Test(arguments: ["cpu:", "opencl:", "cpu:+1", "cpu:x"])
     func deviceWithAnEmptyOrNonNumericIndexIsRefused(selector: String) throws {
         let result = try CommandLineTests.run(["check", "--device", selector])

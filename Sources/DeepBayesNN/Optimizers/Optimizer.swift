@@ -30,4 +30,10 @@ final class OptimizerState {
         slots[id] = fresh
         return fresh
     }
+
+    /// The tensors kept for `parameter`, if it has been updated.
+    func existing(for parameter: Parameter) -> [Tensor]? { slots[ObjectIdentifier(parameter)] }
+
+    /// Replaces the tensors kept for `parameter` (a resumed run's).
+    func set(_ tensors: [Tensor], for parameter: Parameter) { slots[ObjectIdentifier(parameter)] = tensors }
 }

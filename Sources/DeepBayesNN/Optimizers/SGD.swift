@@ -35,6 +35,18 @@ public final class Adam: Optimizer {
         self.clipNorm = clipNorm
     }
 
+    /// The first and second moments kept for `parameter` (nil before its first update): what a
+    /// checkpoint of a run saves so that a resumed run continues exactly.
+    public func moments(of parameter: Parameter) -> (first: Tensor, second: Tensor)? {
+        state.existing(for: parameter).map { ($0[0], $0[1]) }
+    }
+
+    /// Restores a saved state: the step count `t` and the moments of each parameter.
+    public func restore(stepsTaken: Int, moments: [(parameter: Parameter, first: Tensor, second: Tensor)]) {
+        self.stepsTaken = stepsTaken
+        for saved in moments { state.set([saved.first, saved.second], for: saved.parameter) }
+    }
+
     public func step(_ parameters: [Parameter]) throws {
         stepsTaken += 1
         try update(parameters, clipNorm: clipNorm) { parameter, gradient in
