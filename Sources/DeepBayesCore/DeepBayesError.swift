@@ -38,6 +38,9 @@ public enum DeepBayesError: Error, Equatable, CustomStringConvertible {
             return "\(operation): shape mismatch: \(reason)"
         case let .invalidArgument(operation, reason):
             return "\(operation): invalid argument: \(reason)"
+        case let .backendMismatch(operation, expected, found) where expected == found:
+            return "\(operation): the tensors belong to two different \(expected) backends (two instances of one kind); make the backend once"
+                + " and share it (BackendRegistry.makeBackend gives the same one for the same device)"
         case let .backendMismatch(operation, expected, found):
             return "\(operation): tensors from different backends (expected \(expected), got \(found))"
         case let .unknownBackend(name, available):

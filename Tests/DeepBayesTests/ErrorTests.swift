@@ -1,4 +1,5 @@
 import DeepBayesBackends
+import DeepBayesCPU
 import Testing
 
 /// Bad input is a typed error, never a trap.
@@ -61,5 +62,21 @@ import Testing
         #expect(throws: DeepBayesError.self) { try TestBackends.registry.makeBackend("cpu:x") }
         #expect(throws: DeepBayesError.self) { try TestBackends.registry.makeBackend("opencl:999") }
         #expect(try TestBackends.registry.makeBackend("cpu").name == "cpu")
+    }
+
+    /// One backend per device: the same selector gives the same backend, whose tensors mix;
+    /// two instances made by hand are refused in words that say so.
+    @Test func oneBackendPerDevice() throws {
+        let registry = BackendRegistry([CPUBackend.factory])
+        let first = try registry.makeBackend("cpu"), second = try registry.makeBackend("cpu")
+        #expect((first as AnyObject) === (second as AnyObject))
+        _ = try first.combine(.add, first.tensor([1], shape: [1]), second.tensor([2], shape: [1]))
+        let other = CPUBackend()
+        #expect(throws: DeepBayesError.backendMismatch(operation: "binary", expected: "cpu", found: "cpu")) {
+            try first.combine(.add, first.tensor([1], shape: [1]), other.tensor([2], shape: [1]))
+        }
+        #expect(DeepBayesError.backendMismatch(operation: "combine", expected: "cpu", found: "cpu").description
+                == "combine: the tensors belong to two different cpu backends (two instances of one kind); make the backend once"
+                + " and share it (BackendRegistry.makeBackend gives the same one for the same device)")
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One device a backend can run on, as `deepbayes devices` lists it.
 public struct DeviceInfo: Sendable, CustomStringConvertible {
     /// What to pass to `--device` to pick this device (`cpu`, `opencl:1`).
@@ -84,6 +86,9 @@ public struct BackendRegistry: Sendable {
     /// this machine cannot run beside one it can).
     public let skipped: [SkippedBackend]
 
+    /// The backends made so far, one per device (see `makeBackend`).
+    private let made = MadeBackends()
+
     public init(_ factories: [BackendFactory], skipped: [SkippedBackend] = []) {
         self.factories = factories
         self.skipped = skipped
@@ -104,9 +109,16 @@ public struct BackendRegistry: Sendable {
         factories.first { $0.name == name }
     }
 
-    /// Creates the backend for a device selector `NAME` or `NAME:INDEX`; `INDEX` must be
-    /// decimal digits (`opencl:`, `opencl:x`, `opencl:-1`, `opencl:+1` are `invalidArgument`).
+    /// The backend for a device selector `NAME` or `NAME:INDEX`; `INDEX` must be decimal
+    /// digits (`opencl:`, `opencl:x`, `opencl:-1`, `opencl:+1` are `invalidArgument`). One
+    /// backend per device: asking this registry (or a copy of it) again for the same selector
+    /// gives the same backend, so tensors of the two calls work together.
     public func makeBackend(_ selector: String) throws -> any Backend {
+        try made.backend(for: selector) { try makeNewBackend(selector) }
+    }
+
+    /// A new backend for `selector` (the factory's own `make`).
+    private func makeNewBackend(_ selector: String) throws -> any Backend {
         let (name, indexText) = Self.parse(selector: selector)
         guard let factory = factory(named: name) else {
             if let skip = skipped.first(where: { $0.name == name }) {
@@ -123,5 +135,21 @@ public struct BackendRegistry: Sendable {
             index = value
         }
         return try factory.make(index)
+    }
+}
+
+/// The backends a registry has made, by selector. A backend is made once, under the lock, so
+/// that two threads asking for one device get one backend.
+private final class MadeBackends: @unchecked Sendable {
+    private let lock = NSLock()
+    private var backends: [String: any Backend] = [:]
+
+    func backend(for selector: String, make: () throws -> any Backend) throws -> any Backend {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made = backends[selector] { return made }
+        let backend = try make()
+        backends[selector] = backend
+        return backend
     }
 }
