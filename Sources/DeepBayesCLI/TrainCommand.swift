@@ -81,6 +81,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dropout probability of mcdropout.")
     var dropout: Float = 0.5
 
+    @Option(help: "Also write steps.jsonl: a line with the losses and the learning rate every N steps.")
+    var logEvery: Int?
+
     @Flag(help: "Continue the run in --out from its last checkpoint, up to --epochs in all (the model and its training options come from the checkpoint).")
     var resume = false
 
@@ -107,6 +110,7 @@ struct TrainCommand: ParsableCommand {
             if let value { try Validation.require(value >= 1, "\(option) \(value) must be at least 1") }
         }
         try Validation.requireSamples(samples)
+        if let logEvery { try Validation.require(logEvery >= 1, "--log-every \(logEvery) must be at least 1") }
         let architectures = ArchitectureChoice.allowed(for: model)
         try Validation.require(architectures.contains(arch),
                                "--arch \(arch.rawValue) is not an architecture of \(model.rawValue) (\(architectures.map(\.rawValue).joined(separator: ", ")))")
@@ -119,7 +123,9 @@ struct TrainCommand: ParsableCommand {
             let output = out ?? "runs/\(model.rawValue)"
             try Validation.checkOutputFolder(output)
             let source = DataSource(root: data.map { URL(fileURLWithPath: $0) })
-            let (spec, options) = try resume ? resumedRun(output: output, data: source) : newRun(output: output, data: source)
+            let (spec, given) = try resume ? resumedRun(output: output, data: source) : newRun(output: output, data: source)
+            var options = given
+            options.logEvery = logEvery
             let sizes = "--batch-size \(options.batchSize) (\(spec.sizeSummary))"
             try spec.trainingMemory(batchSize: options.batchSize).check("training with \(sizes)", capabilities: backend.capabilities, backend: backend.name)
             try spec.inferenceMemory(batchSize: Evaluation.chunkSize).check("evaluating \(spec.sizeSummary)", capabilities: backend.capabilities,
@@ -141,22 +147,22 @@ struct TrainCommand: ParsableCommand {
 
     /// The spec and options of a new run, from the options given.
     private func newRun(output: String, data source: DataSource) throws -> (ModelSpec, TrainingOptions) {
-            var spec = ModelSpec.defaults(for: model, architecture: arch.rawValue)
-            if !hidden.isEmpty { spec.hidden = hidden }
-            spec.latent = latent
-            switch prior {
-            case .mixture: spec.prior = .mixture(pi: pi, negativeLogSigma1: negLogSigma1, negativeLogSigma2: negLogSigma2)
-            case .gaussian: spec.prior = .gaussian(sigma: priorSigma)
-            }
-            spec.estimator = estimator.rawValue
-            spec.rhoInitial = rhoInit
-            spec.dropout = dropout
-            spec.seed = seed
-            var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? model.defaultLearningRate,
-                                              trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
-                                              output: URL(fileURLWithPath: output), data: source)
-            options.learningRateDecay = lrDecay
-            return (spec, options)
+        var spec = ModelSpec.defaults(for: model, architecture: arch.rawValue)
+        if !hidden.isEmpty { spec.hidden = hidden }
+        spec.latent = latent
+        switch prior {
+        case .mixture: spec.prior = .mixture(pi: pi, negativeLogSigma1: negLogSigma1, negativeLogSigma2: negLogSigma2)
+        case .gaussian: spec.prior = .gaussian(sigma: priorSigma)
+        }
+        spec.estimator = estimator.rawValue
+        spec.rhoInitial = rhoInit
+        spec.dropout = dropout
+        spec.seed = seed
+        var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? model.defaultLearningRate,
+                                          trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
+                                          output: URL(fileURLWithPath: output), data: source)
+        options.learningRateDecay = lrDecay
+        return (spec.normalized, options)
     }
 
     /// The spec and options of the run in `output`, from its checkpoint's metadata; only

@@ -93,15 +93,25 @@ public final class ClassifierModel {
     /// `(KL / M + Σ NLL) / B` for the Bayesian model (the `BayesianObjective` scaling, divided by
     /// the batch size so that learning rates read as for a mean loss), the mean NLL for MC dropout.
     public func loss(images: Tensor, labels: Tensor, numberOfBatches: Int, _ context: ForwardContext) throws -> Variable {
+        try lossTerms(images: images, labels: labels, numberOfBatches: numberOfBatches, context).loss
+    }
+
+    /// `loss` and its two terms, per item: the mean NLL `Σ NLL / B` and, for the Bayesian
+    /// model, the scaled KL `KL / (M·B)` (their sum is the loss); MC dropout has no KL term.
+    public func lossTerms(images: Tensor, labels: Tensor, numberOfBatches: Int, _ context: ForwardContext) throws
+        -> (loss: Variable, kl: Variable?, nll: Variable) {
         let tape = context.tape
         let nll = try tape.crossEntropy(logits: network(tape.constant(images), context), labels: labels)
         let batch = Float(images.shape[0])
         switch kind {
         case .bayesian:
             let objective = try BayesianObjective(numberOfBatches: numberOfBatches)
-            return try tape.scaled(objective.minibatchLoss(kl: context.totalKL(), negativeLogLikelihoods: nll, on: tape), by: 1 / batch)
+            let kl = try context.totalKL()
+            let loss = try tape.scaled(objective.minibatchLoss(kl: kl, negativeLogLikelihoods: nll, on: tape), by: 1 / batch)
+            return (loss, try tape.scaled(kl, by: 1 / (Float(numberOfBatches) * batch)), try tape.mean(nll))
         case .mcDropout:
-            return try tape.mean(nll)
+            let mean = try tape.mean(nll)
+            return (mean, nil, mean)
         }
     }
 

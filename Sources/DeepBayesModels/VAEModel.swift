@@ -6,9 +6,9 @@ import DeepBayesNN
 /// a Bernoulli decoder `p(x|z)` (latent → hidden → 784 logits), and the standard normal prior.
 public final class VAEModel {
     public let latent: Int
-    let encoder: Sequential
-    let meanHead: Dense
-    let logVarianceHead: Dense
+    public let encoder: Sequential
+    public let meanHead: Dense
+    public let logVarianceHead: Dense
     public let decoder: Sequential
 
     public init(hidden: Int = 400, latent: Int = 20, _ initializer: ParameterInitializer) throws {

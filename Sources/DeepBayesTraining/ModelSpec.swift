@@ -47,7 +47,7 @@ public struct PriorSpec: Codable, Equatable, Sendable {
 }
 
 /// Everything needed to rebuild a model: saved in every checkpoint, so `evaluate`, `sample` and
-/// `prune` need no flags.
+/// `prune` need no flags. A checkpoint stores the fields of the model's kind only (`fields(of:)`).
 public struct ModelSpec: Codable, Equatable, Sendable {
     public var kind: ModelKind
     /// `mlp` or `conv` for classifiers, `mlp` or `dcgan` for GANs, `mlp` for the VAE.
@@ -66,6 +66,87 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public var dropout: Float
     /// The seed of the initial values and of every random stream of training.
     public var seed: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case kind, architecture, hidden, latent, prior, estimator, rhoInitial, dropout, seed
+    }
+
+    /// The fields a model of `kind` has: a checkpoint stores these only, and a description
+    /// lacking one of them is refused naming it.
+    static func fields(of kind: ModelKind) -> [CodingKeys] {
+        switch kind {
+        case .bnn: return [.kind, .architecture, .hidden, .prior, .estimator, .rhoInitial, .seed]
+        case .mcdropout: return [.kind, .architecture, .hidden, .dropout, .seed]
+        case .vae: return [.kind, .architecture, .hidden, .latent, .seed]
+        case .gan: return [.kind, .architecture, .seed]
+        }
+    }
+
+    public init(kind: ModelKind, architecture: String, hidden: [Int], latent: Int, prior: PriorSpec, estimator: String,
+                rhoInitial: Float, dropout: Float, seed: UInt64) {
+        self.kind = kind
+        self.architecture = architecture
+        self.hidden = hidden
+        self.latent = latent
+        self.prior = prior
+        self.estimator = estimator
+        self.rhoInitial = rhoInitial
+        self.dropout = dropout
+        self.seed = seed
+    }
+
+    /// Decodes the fields of the description's kind (each one required); the others keep the
+    /// kind's defaults (and are ignored if an older checkpoint stored them).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try container.decode(ModelKind.self, forKey: .kind)
+        self = ModelSpec.defaults(for: kind)
+        let fields = Set(Self.fields(of: kind).map(\.rawValue))
+        func field<T: Decodable>(_ key: CodingKeys, _ current: T) throws -> T {
+            fields.contains(key.rawValue) ? try container.decode(T.self, forKey: key) : current
+        }
+        architecture = try field(.architecture, architecture)
+        hidden = try field(.hidden, hidden)
+        latent = try field(.latent, latent)
+        prior = try field(.prior, prior)
+        estimator = try field(.estimator, estimator)
+        rhoInitial = try field(.rhoInitial, rhoInitial)
+        dropout = try field(.dropout, dropout)
+        seed = try field(.seed, seed)
+    }
+
+    /// Encodes the fields of the model's kind only.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        for key in Self.fields(of: kind) {
+            switch key {
+            case .kind: try container.encode(kind, forKey: key)
+            case .architecture: try container.encode(architecture, forKey: key)
+            case .hidden: try container.encode(hidden, forKey: key)
+            case .latent: try container.encode(latent, forKey: key)
+            case .prior: try container.encode(prior, forKey: key)
+            case .estimator: try container.encode(estimator, forKey: key)
+            case .rhoInitial: try container.encode(rhoInitial, forKey: key)
+            case .dropout: try container.encode(dropout, forKey: key)
+            case .seed: try container.encode(seed, forKey: key)
+            }
+        }
+    }
+
+    /// This description with the fields its kind does not have set to the kind's defaults:
+    /// what a checkpoint of it reads back as.
+    public var normalized: ModelSpec {
+        var normal = ModelSpec.defaults(for: kind, architecture: architecture)
+        normal.seed = seed
+        let fields = Self.fields(of: kind)
+        if fields.contains(.hidden) { normal.hidden = hidden }
+        if fields.contains(.latent) { normal.latent = latent }
+        if fields.contains(.prior) { normal.prior = prior }
+        if fields.contains(.estimator) { normal.estimator = estimator }
+        if fields.contains(.rhoInitial) { normal.rhoInitial = rhoInitial }
+        if fields.contains(.dropout) { normal.dropout = dropout }
+        return normal
+    }
 
     /// The defaults of each model kind (the sizes the README and issues name), with `architecture`.
     public static func defaults(for kind: ModelKind, architecture: String = "mlp") -> ModelSpec {

@@ -11,12 +11,14 @@ public final class ProgressReporter {
         self.interactive = interactive
     }
 
-    /// Called after every batch; redraws at most ten times a second.
-    public func batch(epoch: Int, epochs: Int, index: Int, batches: Int, loss: Float, itemsPerSecond: Double, secondsLeft: Double) {
+    /// Called after every batch; redraws at most ten times a second. `secondsLeft` is the
+    /// epoch's, `runSecondsLeft` the whole run's (its evaluations included).
+    public func batch(epoch: Int, epochs: Int, index: Int, batches: Int, loss: Float, itemsPerSecond: Double, secondsLeft: Double,
+                      runSecondsLeft: Double) {
         guard interactive, Date().timeIntervalSince(lastDraw) > 0.1 || index == batches else { return }
         lastDraw = Date()
-        let line = String(format: "\r\u{1B}[Kepoch %d/%d  batch %d/%d  loss %.4f  %.0f items/s  ETA %@",
-                          epoch, epochs, index, batches, loss, itemsPerSecond, Self.duration(secondsLeft))
+        let line = String(format: "\r\u{1B}[Kepoch %d/%d  batch %d/%d  loss %.4f  %.0f items/s  ETA %@ (run %@)",
+                          epoch, epochs, index, batches, loss, itemsPerSecond, Self.duration(secondsLeft), Self.duration(runSecondsLeft))
         FileHandle.standardError.write(Data(line.utf8))
     }
 

@@ -20,6 +20,8 @@ public struct TrainingOptions: Sendable {
     public var learningRateDecay: Float = 1
     /// Continue the run in `output` (see `Trainer`) instead of starting one.
     public var resume = false
+    /// Write a line of `steps.jsonl` every this many steps (nil: no step log).
+    public var logEvery: Int?
     public var output: URL
     public var data: DataSource
 
@@ -88,7 +90,7 @@ public final class Trainer {
 
     /// The files a run of this spec writes into the output directory.
     public var outputFiles: [URL] {
-        let always = [metricsURL, checkpointURL, stateURL]
+        let always = [metricsURL, checkpointURL, stateURL] + (options.logEvery == nil ? [] : [stepsURL])
         switch spec.kind {
         case .bnn, .mcdropout: return always
         case .gan: return always + [samplesURL]
@@ -121,7 +123,12 @@ public final class Trainer {
         }
         let evaluate = try makeEvaluation(model, test: test)
         let divergence = DivergenceGuard(run: options.output.path)
+        let batchesPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+        let stepLog = try options.logEvery.map {
+            try StepLog(url: stepsURL, every: $0, resumingAfter: position.epochs * batchesPerEpoch + position.batches)
+        }
         var last: [(String, Double)] = []
+        var evaluationSeconds = 0.0  // the last evaluation's, for the run's ETA
         for epoch in (position.epochs + 1)..<max(position.epochs + 1, options.epochs + 1) {
             let rate = options.learningRate * pow(options.learningRateDecay, Float(epoch - 1))
             for optimizer in step.optimizers { optimizer.configuration.learningRate = rate }
@@ -135,12 +142,15 @@ public final class Trainer {
                 let pass = UInt64(epoch - 1) * UInt64(batches.count) + UInt64(index)
                 let losses = try step(images: images, labels: labels, pass: pass, batches: batches.count)
                 try divergence.checkStep(losses, epoch: epoch, batch: index + 1)
+                try stepLog?.record(step: Int(pass) + 1, epoch: epoch, batch: index + 1, learningRate: rate, losses: losses)
                 totals = totals.isEmpty ? losses.map { ($0.0, Double($0.1) * Double(batch.count)) }
                     : zip(totals, losses).map { ($0.0, $0.1 + Double($1.1) * Double(batch.count)) }
                 let seconds = Date().timeIntervalSince(start), done = Double(index + 1 - skipped)
+                let epochLeft = seconds / done * Double(batches.count - index - 1)
+                let laterEpochs = Double(options.epochs - epoch) * (seconds / done * Double(batches.count) + evaluationSeconds)
                 progress.batch(epoch: epoch, epochs: options.epochs, index: index + 1, batches: batches.count, loss: losses[0].1,
-                               itemsPerSecond: Double(batch.count) * done / seconds,
-                               secondsLeft: seconds / done * Double(batches.count - index - 1))
+                               itemsPerSecond: Double(batch.count) * done / seconds, secondsLeft: epochLeft,
+                               runSecondsLeft: epochLeft + evaluationSeconds + laterEpochs)
                 if interruption?.isRequested == true {
                     let at = TrainingPosition(epochs: epoch - 1, batches: index + 1)
                     try saveState(model, step, at: at, partialTotals: totals)
@@ -151,9 +161,12 @@ public final class Trainer {
             let trainSeconds = Date().timeIntervalSince(start)
             let averages = totals.map { ($0.0, $0.1 / Double(train.count)) }
             if case let .gan(gan) = model { try gan.recalibrateAveragedGenerator(seed: spec.seed, on: backend) }
+            let evaluationStart = Date()
             last = try evaluate()
+            evaluationSeconds = Date().timeIntervalSince(evaluationStart)
             try divergence.checkEvaluation(last, epoch: epoch)
-            let record: [(String, Any)] = [("epoch", epoch), ("seconds", trainSeconds)] + averages.map { ($0.0, $0.1 as Any) } + last.map { ($0.0, $0.1 as Any) }
+            let record: [(String, Any)] = [("epoch", epoch), ("seconds", trainSeconds), ("learning_rate", Double(String(rate)) ?? Double(rate))]
+                + averages.map { ($0.0, $0.1 as Any) } + last.map { ($0.0, $0.1 as Any) }
             // The checkpoint first: a metrics line must never name an epoch whose weights are not on disk.
             try saveState(model, step, at: TrainingPosition(epochs: epoch, batches: 0), partialTotals: [])
             try log.append(record)
@@ -162,6 +175,9 @@ public final class Trainer {
         try writePictures(model)
         return last
     }
+
+    /// `steps.jsonl` in the output directory (see `StepLog`).
+    public var stepsURL: URL { options.output.appendingPathComponent("steps.jsonl") }
 
     /// `optimizer.safetensors` in the output directory (see `TrainingState`).
     public var stateURL: URL { options.output.appendingPathComponent("optimizer.safetensors") }

@@ -6,7 +6,9 @@ import DeepBayesNN
 /// then a non-saturating generator step (Adam with β₁ = ½ for both) and an update of the
 /// generator's moving average. The benchmark times it.
 public final class TrainingStep {
-    /// The losses of one step, named as `metrics.jsonl` names them; the first is `train_loss`.
+    /// The losses of one step, named as `metrics.jsonl` names them; the first is `train_loss`
+    /// (a Bayesian classifier's also its terms `train_kl`, KL/(M·B), and `train_nll`, the mean
+    /// NLL; a GAN's also `generator_loss`).
     public typealias Losses = [(name: String, value: Float)]
 
     /// The optimizers whose learning rate an epoch schedule sets.
@@ -26,11 +28,12 @@ public final class TrainingStep {
             optimized = [(optimizer, classifier.network.namedParameters.filter(\.parameter.isTrainable))]
             body = { images, labels, pass, batches in
                 let tape = Tape(backend: backend)
-                let loss = try classifier.loss(images: images, labels: labels, numberOfBatches: batches,
-                                               ForwardContext(tape: tape, mode: .training, seed: seed, pass: RandomPass(.training, index: pass)))
-                try tape.backward(from: loss)
+                let terms = try classifier.lossTerms(images: images, labels: labels, numberOfBatches: batches,
+                                                     ForwardContext(tape: tape, mode: .training, seed: seed, pass: RandomPass(.training, index: pass)))
+                try tape.backward(from: terms.loss)
                 try optimizer.step(parameters)
-                return [("train_loss", try loss.value.scalar())]
+                guard let kl = terms.kl else { return [("train_loss", try terms.loss.value.scalar())] }
+                return [("train_loss", try terms.loss.value.scalar()), ("train_kl", try kl.value.scalar()), ("train_nll", try terms.nll.value.scalar())]
             }
         case let .vae(vae):
             let optimizer = Adam(AdamConfiguration(learningRate: learningRate))

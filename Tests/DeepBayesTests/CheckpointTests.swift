@@ -26,7 +26,15 @@ import Testing
         spec.seed = 6
         let (loadedSpec, loaded, metadata) = try Checkpoint.load(from: url, on: backend)
         spec.seed = 5
-        #expect(loadedSpec == spec)
+        // The description stores its kind's fields only; the others read back as the defaults.
+        #expect(loadedSpec == spec.normalized)
+        #expect(loadedSpec.latent == (kind == .vae ? 3 : 20) && loadedSpec.prior == (kind == .bnn ? .gaussian(sigma: 0.7) : .mixture()))
+        let stored = try #require(metadata[Checkpoint.specKey])
+        let keys = try #require(try JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [String: Any]).keys.sorted()
+        let expected: [ModelKind: [String]] = [.bnn: ["architecture", "estimator", "hidden", "kind", "prior", "rhoInitial", "seed"],
+                                               .mcdropout: ["architecture", "dropout", "hidden", "kind", "seed"],
+                                               .vae: ["architecture", "hidden", "kind", "latent", "seed"], .gan: ["architecture", "kind", "seed"]]
+        #expect(keys == expected[kind])
         #expect(metadata["note"] == "test" && metadata[Checkpoint.kindKey] == kind.rawValue)
         let original = model.namedParameters, restored = loaded.namedParameters
         #expect(original.map(\.name) == restored.map(\.name))

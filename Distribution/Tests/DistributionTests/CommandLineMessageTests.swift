@@ -211,14 +211,16 @@ import Testing
         for (options, message) in [
             (["--arch", "dcgan"], "--arch dcgan is not an architecture of bnn (mlp, conv)"),
             (["--arch", "resnet"], "The value 'resnet' is invalid for '--arch <arch>'. Please provide one of 'mlp', 'conv' or 'dcgan'."),
-            (["--prior", "laplace"], "The value 'laplace' is invalid for '--prior <prior>'. Please provide one of 'mixture' or 'gaussian'."),
+            (["--prior", "laplace"], "The value 'laplace' is invalid for '--prior <prior>'. Please provide one of 'mixture' and 'gaussian'."),
             (["--estimator", "exact"], "The value 'exact' is invalid for '--estimator <estimator>'. Please provide one of 'local', 'reparameterization' or 'flipout'."),
         ] {
-            try Self.expectRefused(["train", "bnn", "--out", out.path] + options, message)
+            let result = try CommandLineTests.run(["train", "bnn", "--out", out.path] + options)
+            #expect(result.status == 64, "\(options): \(result.error)")
+            #expect(result.error.split(separator: "\n").first.map(String.init) == "Error: \(message)", "\(result.error)")
         }
         #expect(!FileManager.default.fileExists(atPath: out.path))
-        let help = try CommandLineTests.run(["train", "--help"])
-        #expect(help.output.contains("(values: mixture, gaussian") && help.output.contains("(values: local, reparameterization, flipout"), "\(help.output)")
+        let help = try CommandLineTests.run(["train", "--help"]).output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("(values: mixture, gaussian;") && help.contains("(values: local, reparameterization, flipout;"), "\(help)")
         let version = try CommandLineTests.run(["--version"])
         #expect(version.status == 0 && version.output == "1.1.0\n")
     }

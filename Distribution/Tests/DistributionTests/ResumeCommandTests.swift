@@ -37,6 +37,26 @@ import Testing
         #expect(try Self.metricsWithoutTimes(parts).count == 4)
     }
 
+    /// `--log-every 3` writes every third step's line (4 steps an epoch: steps 3, 6, 9, 12 of
+    /// 3 epochs); a run resumed after epoch 2 keeps steps 3 and 6 and appends 9 and 12.
+    @Test func theStepLogHasEveryNthStepAndSurvivesAResume() throws {
+        let directory = try TrainingCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let whole = directory.appendingPathComponent("whole"), parts = directory.appendingPathComponent("parts")
+        for arguments in [Self.run("bnn", device: "cpu", epochs: 3, out: whole) + ["--log-every", "3"],
+                          Self.run("bnn", device: "cpu", epochs: 2, out: parts) + ["--log-every", "3"],
+                          Self.run("bnn", device: "cpu", epochs: 3, out: parts, resume: true) + ["--log-every", "3"]] {
+            let result = try CommandLineTests.run(arguments)
+            try #require(result.status == 0, "\(arguments): \(result.error)")
+        }
+        let lines = try String(contentsOf: whole.appendingPathComponent("steps.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.map { $0.prefix(12) } == ["{\"step\": 3, ", "{\"step\": 6, ", "{\"step\": 9, ", "{\"step\": 12,"], "\(lines)")
+        let record = try TrainingCommandTests.jsonObject(String(lines[0]))
+        for key in ["epoch", "batch", "learning_rate", "train_loss", "train_kl", "train_nll"] { #expect(record[key] is NSNumber, "\(key)") }
+        #expect(try String(contentsOf: parts.appendingPathComponent("steps.jsonl"), encoding: .utf8) ==
+                String(contentsOf: whole.appendingPathComponent("steps.jsonl"), encoding: .utf8))
+    }
+
     /// Resuming a run that is not there, or a checkpoint of another model, is one line.
     @Test func resumingWhatIsNotThereIsOneLine() throws {
         let directory = try TrainingCommandTests.temporaryDirectory()

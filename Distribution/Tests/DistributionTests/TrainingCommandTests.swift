@@ -46,8 +46,11 @@ import Testing
         let lines = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 1)
         let record = try Self.jsonObject(String(lines.first ?? ""))
-        for key in ["epoch", "seconds", "train_loss"] + Self.metricKeys(model) {
+        for key in ["epoch", "seconds", "learning_rate", "train_loss"] + (model == "bnn" ? ["train_kl", "train_nll"] : []) + Self.metricKeys(model) {
             #expect(record[key] is NSNumber, "metrics.jsonl lacks \(key): \(record)")
+        }
+        if model == "bnn", let loss = record["train_loss"] as? Double, let kl = record["train_kl"] as? Double, let nll = record["train_nll"] as? Double {
+            #expect(abs(loss - (kl + nll)) <= 1e-4 * abs(loss), "the loss is the sum of its terms: \(record)")
         }
         let checkpoint = out.appendingPathComponent("model.safetensors")
         #expect(FileManager.default.fileExists(atPath: checkpoint.path))
