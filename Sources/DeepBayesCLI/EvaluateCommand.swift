@@ -46,11 +46,9 @@ struct EvaluateCommand: ParsableCommand {
             switch model {
             case let .classifier(classifier):
                 let fashion = try source.fashionTest()
-                let progress = ProgressReporter(), start = Date()
-                defer { progress.evaluationFinished() }
-                metrics = try Evaluation.classifier(classifier, test: test, outOfDistribution: testLimit.map { fashion.prefix($0) } ?? fashion,
-                                                    samples: samples, seed: seed, on: backend) { done, total in
-                    progress.evaluation(done: done, total: total, since: start)
+                metrics = try ProgressReporter().evaluating { chunkDone in
+                    try Evaluation.classifier(classifier, test: test, outOfDistribution: testLimit.map { fashion.prefix($0) } ?? fashion,
+                                              samples: samples, seed: seed, on: backend, progress: chunkDone)
                 }
             case let .vae(vae):
                 metrics = try Evaluation.vae(vae, test: test, seed: seed, on: backend)

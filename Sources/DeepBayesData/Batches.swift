@@ -79,7 +79,10 @@ public struct Batches: RandomAccessCollection, Sendable {
     }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { (dataset.count + batchSize - 1) / batchSize }
+    public var endIndex: Int { Self.count(items: dataset.count, batchSize: batchSize) }
+
+    /// The number of batches of `batchSize` that `items` items make (the last one may be short).
+    public static func count(items: Int, batchSize: Int) -> Int { (items + batchSize - 1) / batchSize }
 
     /// Batch number `position`.
     public subscript(position: Int) -> Batch {

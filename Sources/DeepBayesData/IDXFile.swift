@@ -88,13 +88,15 @@ public struct IDXFile: Equatable, Sendable {
     /// the fraction of a second a full load takes; with `expectedRank`, another rank is an error. The payload is not checked (`init` does
     /// that); a damaged gzip stream gets the same error as `init` gives.
     public static func dimensions(contentsOf url: URL, expectedRank: Int? = nil) throws -> [Int] {
-        let path = url.path
-        var file = try contents(of: url)
-        let compressed = Gzip.hasMagic(file)
-        if compressed {
-            file = try inflatedHeader(file, path: path)
-        }
-        return try header(file, path: path, expectedRank: expectedRank, compressed: compressed).dimensions
+        try dimensions(fileBytes: contents(of: url), path: url.path, expectedRank: expectedRank)
+    }
+
+    /// The dimensions the header of an IDX file's bytes declares, as `dimensions(contentsOf:)`
+    /// reads them: for a caller that holds the bytes already and decodes them next.
+    static func dimensions(fileBytes: [UInt8], path: String, expectedRank: Int?) throws -> [Int] {
+        let compressed = Gzip.hasMagic(fileBytes)
+        let start = compressed ? try inflatedHeader(fileBytes, path: path) : fileBytes
+        return try header(start, path: path, expectedRank: expectedRank, compressed: compressed).dimensions
     }
 
     /// The first `count` bytes the gzip stream `bytes` inflates to, or nil if its first member

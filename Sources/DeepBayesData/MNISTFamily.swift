@@ -30,11 +30,12 @@ public enum MNISTFamily {
     public static func load(directory: URL, split: Split, imageSize: (rows: Int, columns: Int)? = nil) throws -> Dataset {
         let imagesURL = try imagesFile(directory: directory, split: split)
         let labelsURL = try file(directory: directory, name: "\(split.filePrefix)-labels-idx1-ubyte")
-        let declared = try IDXFile.dimensions(contentsOf: imagesURL, expectedRank: 3)
-        // The file's bytes, their copy and the floats made of them: checked before any is read.
+        let file = try IDXFile.contents(of: imagesURL)
+        let declared = try IDXFile.dimensions(fileBytes: file, path: imagesURL.path, expectedRank: 3)
+        // The inflated bytes, their copy and the floats made of them: checked before any is made.
         try MemoryBudget.checkHost(Double(bytesPerPixel) * declared.map(Double.init).reduce(1, *),
                                    "\(imagesURL.path): its header's \(IDXFile.describe(declared))")
-        let images = try IDXFile(contentsOf: imagesURL, expectedRank: 3)
+        let images = try IDXFile(fileBytes: file, path: imagesURL.path, expectedRank: 3)
         if let imageSize { try check(images.dimensions, of: imagesURL, imageSize: imageSize) }
         let labels = try IDXFile(contentsOf: labelsURL, expectedRank: 1)
         let count = images.dimensions[0]

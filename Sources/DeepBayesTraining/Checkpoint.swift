@@ -46,13 +46,13 @@ public enum Checkpoint {
             throw DeepBayesError.invalidFile(path: path, reason: "not a DeepBayes checkpoint: the metadata has no '\(specKey)'")
         }
         let spec = try ModelSpec.parse(json, path: path)
+        let memory: MemoryBudget
         do {
-            _ = try spec.checkedSize()
+            memory = try spec.inferenceMemory(batchSize: workingBatch)
         } catch let DeepBayesError.invalidArgument(_, reason) {
             throw DeepBayesError.invalidFile(path: path, reason: "the model description is not valid: \(reason)")
         }
-        try spec.inferenceMemory(batchSize: workingBatch).check("\(path): its model (\(spec.sizeSummary))",
-                                                                capabilities: backend.capabilities, backend: backend.name)
+        try memory.check("\(path): its model (\(spec.sizeSummary))", capabilities: backend.capabilities, backend: backend.name)
         let model = try TrainableModel(spec, on: backend)
         let expected = model.namedParameters
         for named in expected {

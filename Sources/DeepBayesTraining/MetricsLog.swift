@@ -22,7 +22,7 @@ public final class MetricsLog {
             throw DeepBayesError.invalidFile(path: url.path, reason: "cannot be read, and a resumed run continues it")
         }
         for line in text.split(separator: "\n") {
-            guard line.hasPrefix("{\"epoch\": "), let epoch = Int(line.dropFirst(10).prefix { $0.isNumber }) else {
+            guard let epoch = Self.leadingInteger(line, key: "epoch") else {
                 throw DeepBayesError.invalidFile(path: url.path, reason: "holds a line that is not an epoch's record: \(line.prefix(40))")
             }
             if epoch <= epochs { lines.append(String(line)) }
@@ -38,6 +38,17 @@ public final class MetricsLog {
         try AtomicFile.write(Data((updated.joined(separator: "\n") + "\n").utf8), to: url)
         lines = updated
     }
+
+    /// The integer a line of ours opens with, `{"key": 12, ...`, or nil for another line.
+    static func leadingInteger(_ line: Substring, key: String) -> Int? {
+        let opening = "{\"\(key)\": "
+        guard line.hasPrefix(opening) else { return nil }
+        return Int(line.dropFirst(opening.count).prefix { $0.isNumber })
+    }
+
+    /// `value` as the shortest decimal that reads back as it (a learning rate of 0.001, not
+    /// the 0.0010000000474974513 its widening to `Double` gives).
+    static func decimal(_ value: Float) -> Double { Double(String(value)) ?? Double(value) }
 
     /// A JSON object with the keys in the given order (numbers, strings, booleans).
     public static func jsonObject(_ fields: [(String, Any)]) throws -> String {

@@ -22,20 +22,22 @@ public final class ProgressReporter {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    /// Called after every chunk of an evaluation (`done` of `total`, timed from `start`):
-    /// "evaluating 3/20 chunks  ETA 41s", rewritten in place, on a terminal only.
-    public func evaluation(done: Int, total: Int, since start: Date) {
+    /// Runs an evaluation, handing `body` the callback it calls after every chunk (`done` of
+    /// `total`): "evaluating 3/20 chunks  ETA 41s", rewritten in place on a terminal only, and
+    /// cleared when `body` returns or throws, so what follows starts clean.
+    public func evaluating<T>(_ body: (_ progress: (_ done: Int, _ total: Int) -> Void) throws -> T) rethrows -> T {
+        let start = Date()
+        defer { if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+        return try body { done, total in self.evaluation(done: done, total: total, since: start) }
+    }
+
+    private func evaluation(done: Int, total: Int, since start: Date) {
         guard interactive, Date().timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
         lastDraw = Date()
         let seconds = Date().timeIntervalSince(start)
         let line = String(format: "\r\u{1B}[Kevaluating %d/%d chunks  ETA %@", done, total,
                           Self.duration(seconds / Double(done) * Double(total - done)))
         FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    /// Ends an evaluation's progress line (on a terminal), so what follows starts clean.
-    public func evaluationFinished() {
-        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
     /// Called after every epoch with its summary.

@@ -21,8 +21,8 @@ public final class StepLog {
         self.every = every
         var kept = ""
         if step > 0, let text = try? String(contentsOf: url, encoding: .utf8) {
-            for line in text.split(separator: "\n") where line.hasPrefix("{\"step\": ") {
-                if let number = Int(line.dropFirst(9).prefix { $0.isNumber }), number <= step { kept += line + "\n" }
+            for line in text.split(separator: "\n") {
+                if let number = MetricsLog.leadingInteger(line, key: "step"), number <= step { kept += line + "\n" }
             }
         }
         try AtomicFile.write(Data(kept.utf8), to: url)
@@ -39,7 +39,7 @@ public final class StepLog {
     /// Writes step `step`'s line if `step` is a multiple of `every`.
     public func record(step: Int, epoch: Int, batch: Int, learningRate: Float, losses: [(String, Float)]) throws {
         guard step % every == 0 else { return }
-        let fields: [(String, Any)] = [("step", step), ("epoch", epoch), ("batch", batch), ("learning_rate", Double(String(learningRate)) ?? 0)]
+        let fields: [(String, Any)] = [("step", step), ("epoch", epoch), ("batch", batch), ("learning_rate", MetricsLog.decimal(learningRate))]
             + losses.map { ($0.0, Double($0.1) as Any) }
         do {
             try handle.write(contentsOf: Data((try MetricsLog.jsonObject(fields) + "\n").utf8))

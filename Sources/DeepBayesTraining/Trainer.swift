@@ -123,7 +123,7 @@ public final class Trainer {
         }
         let evaluate = try makeEvaluation(model, test: test)
         let divergence = DivergenceGuard(run: options.output.path)
-        let batchesPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+        let batchesPerEpoch = Batches.count(items: train.count, batchSize: options.batchSize)
         let stepLog = try options.logEvery.map {
             try StepLog(url: stepsURL, every: $0, resumingAfter: position.epochs * batchesPerEpoch + position.batches)
         }
@@ -165,7 +165,7 @@ public final class Trainer {
             last = try evaluate()
             evaluationSeconds = Date().timeIntervalSince(evaluationStart)
             try divergence.checkEvaluation(last, epoch: epoch)
-            let record: [(String, Any)] = [("epoch", epoch), ("seconds", trainSeconds), ("learning_rate", Double(String(rate)) ?? Double(rate))]
+            let record: [(String, Any)] = [("epoch", epoch), ("seconds", trainSeconds), ("learning_rate", MetricsLog.decimal(rate))]
                 + averages.map { ($0.0, $0.1 as Any) } + last.map { ($0.0, $0.1 as Any) }
             // The checkpoint first: a metrics line must never name an epoch whose weights are not on disk.
             try saveState(model, step, at: TrainingPosition(epochs: epoch, batches: 0), partialTotals: [])
@@ -222,10 +222,8 @@ public final class Trainer {
             let ood = options.testLimit.map { fashion.prefix($0) } ?? fashion
             let progress = self.progress
             return {
-                let start = Date()
-                defer { progress.evaluationFinished() }
-                return try Evaluation.classifier(classifier, test: test, outOfDistribution: ood, samples: samples, seed: seed, on: backend) { done, total in
-                    progress.evaluation(done: done, total: total, since: start)
+                try progress.evaluating { chunkDone in
+                    try Evaluation.classifier(classifier, test: test, outOfDistribution: ood, samples: samples, seed: seed, on: backend, progress: chunkDone)
                 }
             }
         case let .vae(vae):

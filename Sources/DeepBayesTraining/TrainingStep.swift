@@ -12,7 +12,7 @@ public final class TrainingStep {
     public typealias Losses = [(name: String, value: Float)]
 
     /// The optimizers whose learning rate an epoch schedule sets.
-    public let optimizers: [Adam]
+    public var optimizers: [Adam] { optimized.map(\.optimizer) }
     /// Each optimizer with the named parameters it updates (checkpoint names): what a resumable
     /// checkpoint saves of the optimizers' state.
     public let optimized: [(optimizer: Adam, parameters: [NamedParameter])]
@@ -24,7 +24,6 @@ public final class TrainingStep {
         case let .classifier(classifier):
             let optimizer = Adam(AdamConfiguration(learningRate: learningRate))
             let parameters = classifier.network.trainableParameters
-            optimizers = [optimizer]
             optimized = [(optimizer, classifier.network.namedParameters.filter(\.parameter.isTrainable))]
             body = { images, labels, pass, batches in
                 let tape = Tape(backend: backend)
@@ -38,7 +37,6 @@ public final class TrainingStep {
         case let .vae(vae):
             let optimizer = Adam(AdamConfiguration(learningRate: learningRate))
             let parameters = vae.namedParameters.map(\.parameter)
-            optimizers = [optimizer]
             optimized = [(optimizer, vae.namedParameters)]
             body = { images, _, pass, _ in
                 let tape = Tape(backend: backend)
@@ -51,7 +49,6 @@ public final class TrainingStep {
             let configuration = AdamConfiguration(learningRate: learningRate, beta1: 0.5)
             let discriminatorOptimizer = Adam(configuration), generatorOptimizer = Adam(configuration)
             let discriminatorParameters = gan.discriminator.trainableParameters, generatorParameters = gan.generator.trainableParameters
-            optimizers = [discriminatorOptimizer, generatorOptimizer]
             let named = gan.namedParameters.filter(\.parameter.isTrainable)
             optimized = [(discriminatorOptimizer, named.filter { $0.name.hasPrefix("discriminator.") }),
                          (generatorOptimizer, named.filter { $0.name.hasPrefix("generator.") })]
