@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeepBayesModels
+import DeepBayesNN
 import DeepBayesTraining
 
 /// The options whose values form a fixed set, as types: `--help` and shell completion list the
@@ -13,7 +14,7 @@ enum ArchitectureChoice: String, CaseIterable, ExpressibleByArgument {
     /// The architectures `model` has.
     static func allowed(for model: ModelKind) -> [ArchitectureChoice] {
         switch model {
-        case .bnn, .mcdropout: return ClassifierArchitecture.allCases.compactMap { ArchitectureChoice(rawValue: $0.rawValue) }
+        case .bnn, .mcdropout, .mlp: return ClassifierArchitecture.allCases.compactMap { ArchitectureChoice(rawValue: $0.rawValue) }
         case .vae: return [.mlp]
         case .gan: return GANArchitecture.allCases.compactMap { ArchitectureChoice(rawValue: $0.rawValue) }
         }
@@ -28,6 +29,32 @@ enum PriorChoice: String, CaseIterable, ExpressibleByArgument {
 /// `--estimator` of `bnn`: local reparameterization, plain reparameterization or flipout.
 enum EstimatorChoice: String, CaseIterable, ExpressibleByArgument {
     case local, reparameterization, flipout
+}
+
+/// `--kl-weighting` of `bnn`.
+enum KLWeightingChoice: String, CaseIterable, ExpressibleByArgument {
+    case uniform, geometric
+
+    var weighting: KLWeighting { self == .uniform ? .uniform : .geometric }
+}
+
+/// `--input-scale`: a positive number, written as a decimal (`0.0079`) or a fraction (`1/126`).
+struct InputScale: ExpressibleByArgument {
+    let value: Float
+
+    init(_ value: Float) {
+        self.value = value
+    }
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let numerator = Float(parts[0]), let denominator = parts.count == 2 ? Float(parts[1]) : 1 else { return nil }
+        let value = numerator / denominator
+        guard value > 0, value.isFinite else { return nil }
+        self.value = value
+    }
+
+    var defaultValueDescription: String { "1/255" }
 }
 
 extension DeepBayesCLI {

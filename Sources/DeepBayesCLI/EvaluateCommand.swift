@@ -38,8 +38,7 @@ struct EvaluateCommand: ParsableCommand {
         try reportingErrors {
             let source = DataSource(root: data.map { URL(fileURLWithPath: $0) })
             let (spec, model, _) = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint), on: backend)
-            let classifier = spec.kind == .bnn || spec.kind == .mcdropout
-            try Validation.checkImageSizes(source, [("mnist", .test)] + (classifier ? [("fashion-mnist", .test)] : []))
+            try Validation.checkImageSizes(source, [("mnist", .test)] + (spec.kind.isClassifier ? [("fashion-mnist", .test)] : []))
             let fullTest = try source.mnist(.test)
             let test = testLimit.map { fullTest.prefix($0) } ?? fullTest
             let metrics: [(String, Double)]

@@ -5,7 +5,9 @@ import DeepBayesTraining
 import Foundation
 
 /// `deepbayes prune --checkpoint FILE --fraction F --out FILE`: removes the fraction of a
-/// Bayes-by-Backprop model's weights with the lowest signal-to-noise ratio |mu|/sigma.
+/// Bayes-by-Backprop model's weights with the lowest signal-to-noise ratio |mu|/sigma, and
+/// draws the ratios before pruning (`PruningPlots`) beside the pruned checkpoint:
+/// `<out stem>-snr-density.svg`, `<out stem>-snr-cdf.svg` and `<out stem>-weights.svg`.
 struct PruneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
@@ -37,11 +39,14 @@ struct PruneCommand: ParsableCommand {
             guard spec.kind == .bnn, case let .classifier(classifier) = model else {
                 throw DeepBayesError.invalidArgument(operation: "prune", reason: "only bnn checkpoints have weight posteriors to prune, this is a \(spec.kind.rawValue)")
             }
+            let output = URL(fileURLWithPath: out)
+            let plots = try PruningPlots.write(classifier.network, fraction: fraction, to: output.deletingLastPathComponent(),
+                                               prefix: output.deletingPathExtension().lastPathComponent + "-")
             let pruned = try SignalToNoisePruning.prune(classifier.network, fraction: fraction)
             var record = metadata.filter { $0.key != Checkpoint.kindKey && $0.key != Checkpoint.specKey }
             record["deepbayes.pruned_fraction"] = String(fraction)
-            try Checkpoint.save(model, spec: spec, record: record, to: URL(fileURLWithPath: out))
-            FileHandle.standardError.write(Data("pruned \(pruned) weights; wrote \(out)\n".utf8))
+            try Checkpoint.save(model, spec: spec, record: record, to: output)
+            FileHandle.standardError.write(Data("pruned \(pruned) weights; wrote \(out) and \(plots.map(\.lastPathComponent).joined(separator: ", "))\n".utf8))
         }
     }
 }

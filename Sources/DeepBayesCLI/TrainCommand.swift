@@ -1,17 +1,18 @@
 import ArgumentParser
 import DeepBayesBackends
 import DeepBayesFiles
+import DeepBayesNN
 import DeepBayesTraining
 import Foundation
 
 extension ModelKind: ExpressibleByArgument {}
 
-/// `deepbayes train bnn|mcdropout|vae|gan`: trains a model on MNIST and writes
+/// `deepbayes train bnn|mcdropout|mlp|vae|gan`: trains a model on MNIST and writes
 /// `metrics.jsonl`, `model.safetensors` and, for generative models, `samples.png`.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model on MNIST: bnn (Bayes by Backprop), mcdropout, vae or gan.")
+        abstract: "Train a model on MNIST: bnn (Bayes by Backprop), mcdropout, mlp (a plain network), vae or gan.")
 
     @Argument(help: "The model: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: ModelKind
@@ -48,7 +49,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Sampled passes per test prediction (bnn, mcdropout).")
     var samples = 10
 
-    @Option(help: "Architecture: mlp or conv (bnn, mcdropout); mlp or dcgan (gan); mlp (vae).")
+    @Option(help: "Hold N training images out and evaluate on them after every epoch instead of the test set; best.safetensors keeps the best epoch.")
+    var validation: Int?
+
+    @Option(help: "What a pixel's byte value is multiplied by (classifiers): 1/255 (pixels in [0, 1]) or, as Blundell et al., 1/126.")
+    var inputScale: InputScale = InputScale(ModelSpec.byteScale)
+
+    @Option(help: "bnn: how the KL is spread over an epoch's minibatches: uniform (1/M each) or geometric (2^(M-i)/(2^M-1), Blundell et al.).")
+    var klWeighting: KLWeightingChoice = .uniform
+
+    @Option(help: "Architecture: mlp or conv (bnn, mcdropout, mlp); mlp or dcgan (gan); mlp (vae).")
     var arch: ArchitectureChoice = .mlp
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Hidden layer widths, one value per layer (default 400 400 for classifiers, 400 for the vae).", valueName: "width ..."))
@@ -78,8 +88,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Initial rho of every posterior scale, sigma = softplus(rho).")
     var rhoInit: Float = -5
 
-    @Option(help: "Dropout probability of mcdropout.")
-    var dropout: Float = 0.5
+    @Option(help: "Dropout probability of mcdropout (default 0.5) and of mlp, while training only (default 0: none).")
+    var dropout: Float?
 
     @Option(help: "Also write steps.jsonl: a line with the losses and the learning rate every N steps.")
     var logEvery: Int?
@@ -101,12 +111,12 @@ struct TrainCommand: ParsableCommand {
         }
         try Validation.require(priorSigma.isFinite && priorSigma > 0, "--prior-sigma \(priorSigma) must be a positive finite number")
         try Validation.require(rhoInit.isFinite, "--rho-init \(rhoInit) must be a finite number")
-        try Validation.require(dropout >= 0 && dropout < 1, "--dropout \(dropout) must lie in [0, 1)")
+        if let dropout { try Validation.require(dropout >= 0 && dropout < 1, "--dropout \(dropout) must lie in [0, 1)") }
         try Validation.require(out != "", "--out is empty: give the folder the run writes into")
         for (option, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--latent", latent)] + hidden.map({ ("--hidden", $0) }) {
             try Validation.require(value >= 1, "\(option) \(value) must be at least 1")
         }
-        for (option, value) in [("--train-limit", trainLimit), ("--test-limit", testLimit)] {
+        for (option, value) in [("--train-limit", trainLimit), ("--test-limit", testLimit), ("--validation", validation)] {
             if let value { try Validation.require(value >= 1, "\(option) \(value) must be at least 1") }
         }
         try Validation.requireSamples(samples)
@@ -130,8 +140,7 @@ struct TrainCommand: ParsableCommand {
             try spec.trainingMemory(batchSize: options.batchSize).check("training with \(sizes)", capabilities: backend.capabilities, backend: backend.name)
             try spec.inferenceMemory(batchSize: Evaluation.chunkSize).check("evaluating \(spec.sizeSummary)", capabilities: backend.capabilities,
                                                                             backend: backend.name)
-            let classifier = model == .bnn || model == .mcdropout
-            try Validation.checkImageSizes(source, [("mnist", .train), ("mnist", .test)] + (classifier ? [("fashion-mnist", .test)] : []))
+            try Validation.checkImageSizes(source, [("mnist", .train), ("mnist", .test)] + (model.isClassifier ? [("fashion-mnist", .test)] : []))
             let interrupts = InterruptHandler()
             defer { interrupts.uninstall() }
             do {
@@ -142,6 +151,10 @@ struct TrainCommand: ParsableCommand {
                 throw ExitCode(130)
             }
             FileHandle.standardError.write(Data("wrote \(options.output.path)/\n".utf8))
+            if options.validation != nil {
+                FileHandle.standardError.write(Data(("best.safetensors holds the epoch with the lowest \(ModelSelection.of(model).metric); its test figures:"
+                    + " deepbayes evaluate --checkpoint \(options.output.path)/best.safetensors\n").utf8))
+            }
         }
     }
 
@@ -156,12 +169,15 @@ struct TrainCommand: ParsableCommand {
         }
         spec.estimator = estimator.rawValue
         spec.rhoInitial = rhoInit
-        spec.dropout = dropout
+        if let dropout { spec.dropout = dropout }
+        spec.inputScale = inputScale.value
         spec.seed = seed
         var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? model.defaultLearningRate,
                                           trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
                                           output: URL(fileURLWithPath: output), data: source)
         options.learningRateDecay = lrDecay
+        options.validation = validation
+        options.klWeighting = klWeighting.weighting
         return (spec.normalized, options)
     }
 
@@ -191,6 +207,13 @@ struct TrainCommand: ParsableCommand {
                                           evaluationSamples: try number("samples", Int.self) ?? samples,
                                           output: URL(fileURLWithPath: output), data: source)
         options.learningRateDecay = try number("learning_rate_decay", Float.self) ?? 1
+        options.validation = try number("validation", Int.self)
+        if let weighting = metadata["deepbayes.kl_weighting"] {
+            guard let known = KLWeighting(rawValue: weighting) else {
+                throw DeepBayesError.invalidFile(path: checkpoint.path, reason: "'deepbayes.kl_weighting' is not uniform or geometric: \(weighting)")
+            }
+            options.klWeighting = known
+        }
         options.resume = true
         return (spec, options)
     }

@@ -14,6 +14,8 @@ public enum RandomPurpose: UInt64, Sendable, CaseIterable {
     case shuffling
     /// Benchmarks and other measurements.
     case measurement
+    /// Which training images are held out for validation.
+    case splitting
 }
 
 /// The one owner of random-stream numbers: every draw of a run takes its stream from a

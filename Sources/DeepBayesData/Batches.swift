@@ -65,8 +65,13 @@ public struct Batches: RandomAccessCollection, Sendable {
     /// `RandomPass(.shuffling, index: epoch)` under `seed` and takes `j = ⌊(w₁·2³² + w₀)·(i + 1) / 2⁶⁴⌋` from its
     /// first two words (bias below `count / 2⁶⁴`).
     public static func permutation(count: Int, seed: UInt64, epoch: Int) -> [Int] {
+        permutation(count: count, seed: seed, pass: RandomPass(.shuffling, index: UInt64(truncatingIfNeeded: epoch)))
+    }
+
+    /// The same Fisher–Yates permutation, drawn from the first stream of `pass`.
+    public static func permutation(count: Int, seed: UInt64, pass: RandomPass) -> [Int] {
         var order = Array(0..<Swift.max(count, 0))
-        let stream = RandomPass(.shuffling, index: UInt64(truncatingIfNeeded: epoch)).stream(draw: 0)
+        let stream = pass.stream(draw: 0)
         var k: UInt64 = 0
         for i in order.indices.dropFirst().reversed() {
             let words = Philox.words(seed: seed, stream: stream, block: k)

@@ -40,6 +40,15 @@ public struct Dataset: Sendable {
         self.columns = columns
     }
 
+    /// The items at `indices` (each in `0..<count`), in that order.
+    public func subset(_ indices: [Int]) -> Dataset {
+        let pixels = pixelsPerImage
+        var selected = [Float]()
+        selected.reserveCapacity(indices.count * pixels)
+        for index in indices { selected += images[(index * pixels)..<((index + 1) * pixels)] }
+        return Dataset(checked: selected, labels: indices.map { labels[$0] }, rows: rows, columns: columns)
+    }
+
     /// The first `maxCount` items (all of them if there are fewer), as `--train-limit` asks.
     public func prefix(_ maxCount: Int) -> Dataset {
         let kept = min(max(maxCount, 0), count)

@@ -10,8 +10,9 @@ public enum ClassifierArchitecture: String, Sendable, CaseIterable {
     case conv
 }
 
-/// A classifier of 28×28 images into 10 classes: Bayes by Backprop (`bayesian`) or the same
-/// network with dropout kept on at prediction time (`mcDropout`).
+/// A classifier of 28×28 images into 10 classes: Bayes by Backprop (`bayesian`), the same
+/// network with dropout kept on at prediction time (`mcDropout`), or a plain network
+/// (`deterministic`, with dropout while training only, or none).
 public final class ClassifierModel {
     /// How the network expresses uncertainty.
     public enum Kind: Sendable {
@@ -19,22 +20,28 @@ public final class ClassifierModel {
         case bayesian(prior: WeightPrior, estimator: BayesianEstimator)
         /// Dropout with probability `p` after every hidden layer, also at prediction time.
         case mcDropout(p: Float)
+        /// Point weights, trained by maximum likelihood with dropout of probability `p` after
+        /// every hidden layer (0: none) and predicting with all units (Srivastava et al. 2014):
+        /// the baselines of Blundell et al.'s Table 1. Its prediction is one pass.
+        case deterministic(dropout: Float)
     }
 
     public let network: Sequential
     public let architecture: ClassifierArchitecture
     public let kind: Kind
 
+    /// The network for `kind`; `inputScaling` multiplies the [0, 1] pixels before the first
+    /// layer (a `Scaling` layer at index 0, present only when the factor is not 1).
     public init(architecture: ClassifierArchitecture, hidden: [Int] = [400, 400], kind: Kind,
-                rhoInitial: Float = BayesDense.defaultRhoInitial, _ initializer: ParameterInitializer) throws {
+                rhoInitial: Float = BayesDense.defaultRhoInitial, inputScaling: Float = 1, _ initializer: ParameterInitializer) throws {
         self.architecture = architecture
         self.kind = kind
-        var layers: [any Layer] = []
+        var layers: [any Layer] = inputScaling == 1 ? [] : [try Scaling(inputScaling)]
         func dense(_ inputs: Int, _ outputs: Int) throws -> any Layer {
             switch kind {
             case let .bayesian(prior, estimator):
                 return try BayesDense(inputs: inputs, outputs: outputs, prior: prior, estimator: estimator, rhoInitial: rhoInitial, initializer)
-            case .mcDropout:
+            case .mcDropout, .deterministic:
                 return try Dense(inputs: inputs, outputs: outputs, initializer)
             }
         }
@@ -45,16 +52,20 @@ public final class ClassifierModel {
                 let convEstimator: BayesianEstimator = estimator == .flipout ? .reparameterization : estimator
                 return try BayesConv2D(inChannels: inChannels, outChannels: outChannels, window: window, prior: prior,
                                        estimator: convEstimator, rhoInitial: rhoInitial, initializer)
-            case .mcDropout:
+            case .mcDropout, .deterministic:
                 return try Conv2D(inChannels: inChannels, outChannels: outChannels, window: window, initializer)
             }
         }
         func regularize() throws {
-            if case let .mcDropout(p) = kind { layers.append(try Dropout(p, monteCarlo: true)) }
+            switch kind {
+            case let .mcDropout(p): layers.append(try Dropout(p, monteCarlo: true))
+            case let .deterministic(p) where p > 0: layers.append(try Dropout(p))
+            default: break
+            }
         }
         var width = 784
         if architecture == .conv {
-            layers = [Reshape(itemShape: [1, 28, 28]), try conv(1, 16), try Activation(.relu), try conv(16, 32), try Activation(.relu), Reshape.flatten]
+            layers += [Reshape(itemShape: [1, 28, 28]), try conv(1, 16), try Activation(.relu), try conv(16, 32), try Activation(.relu), Reshape.flatten]
             width = 32 * 7 * 7
         }
         for units in hidden {
@@ -67,11 +78,13 @@ public final class ClassifierModel {
     }
 
     /// The sizes of the network `init` builds for `architecture` and `hidden` (Bayesian:
-    /// every weight and bias has μ and ρ), worked out without building it.
-    public static func size(architecture: ClassifierArchitecture, hidden: [Int], bayesian: Bool) -> ModelSize {
+    /// every weight and bias has μ and ρ; `dropout`: a mask after every hidden layer;
+    /// `scaled`: the `Scaling` layer's output), worked out without building it.
+    public static func size(architecture: ClassifierArchitecture, hidden: [Int], bayesian: Bool, dropout: Bool, scaled: Bool = false) -> ModelSize {
         let copies: Double = bayesian ? 2 : 1
         var size = ModelSize()
         var width: Double = 784
+        if scaled { size.elementwise(width) }
         if architecture == .conv {
             size.convolution(1, 16, window: 5, outputPixels: 14 * 14, inputPixels: 28 * 28, copies: copies)
             size.elementwise(16 * 14 * 14)
@@ -82,37 +95,44 @@ public final class ClassifierModel {
         for units in hidden.map(Double.init) {
             size.dense(width, units, copies: copies)
             size.elementwise(units)
-            if !bayesian { size.elementwise(units) }
+            if dropout { size.elementwise(units) }
             width = units
         }
         size.dense(width, 10, copies: copies)
         return size
     }
 
-    /// The per-item training loss of a minibatch of `[B, 784]` images and `[B]` labels:
-    /// `(KL / M + Σ NLL) / B` for the Bayesian model (the `BayesianObjective` scaling, divided by
-    /// the batch size so that learning rates read as for a mean loss), the mean NLL for MC dropout.
-    public func loss(images: Tensor, labels: Tensor, numberOfBatches: Int, _ context: ForwardContext) throws -> Variable {
-        try lossTerms(images: images, labels: labels, numberOfBatches: numberOfBatches, context).loss
+    /// The per-item training loss of a minibatch of `[B, 784]` images and `[B]` labels, minibatch
+    /// `batch` (from 0) of an epoch that `objective` describes: `(πᵢ · KL + Σ NLL) / B` for the
+    /// Bayesian model (the `BayesianObjective` scaling, divided by the batch size so that
+    /// learning rates read as for a mean loss), the mean NLL for the others.
+    public func loss(images: Tensor, labels: Tensor, objective: BayesianObjective, batch: Int = 0, _ context: ForwardContext) throws -> Variable {
+        try lossTerms(images: images, labels: labels, objective: objective, batch: batch, context).loss
     }
 
     /// `loss` and its two terms, per item: the mean NLL `Σ NLL / B` and, for the Bayesian
-    /// model, the scaled KL `KL / (M·B)` (their sum is the loss); MC dropout has no KL term.
-    public func lossTerms(images: Tensor, labels: Tensor, numberOfBatches: Int, _ context: ForwardContext) throws
+    /// model, the weighted KL `πᵢ · KL / B` (their sum is the loss); the others have no KL term.
+    public func lossTerms(images: Tensor, labels: Tensor, objective: BayesianObjective, batch: Int = 0, _ context: ForwardContext) throws
         -> (loss: Variable, kl: Variable?, nll: Variable) {
         let tape = context.tape
         let nll = try tape.crossEntropy(logits: network(tape.constant(images), context), labels: labels)
-        let batch = Float(images.shape[0])
+        let items = Float(images.shape[0])
         switch kind {
         case .bayesian:
-            let objective = try BayesianObjective(numberOfBatches: numberOfBatches)
             let kl = try context.totalKL()
-            let loss = try tape.scaled(objective.minibatchLoss(kl: kl, negativeLogLikelihoods: nll, on: tape), by: 1 / batch)
-            return (loss, try tape.scaled(kl, by: 1 / (Float(numberOfBatches) * batch)), try tape.mean(nll))
-        case .mcDropout:
+            let loss = try tape.scaled(objective.minibatchLoss(kl: kl, negativeLogLikelihoods: nll, batch: batch, on: tape), by: 1 / items)
+            return (loss, try tape.scaled(kl, by: objective.klWeight(batch: batch) / items), try tape.mean(nll))
+        case .mcDropout, .deterministic:
             let mean = try tape.mean(nll)
             return (mean, nil, mean)
         }
+    }
+
+    /// Whether predictions vary from pass to pass (Bayesian weights or MC dropout): a
+    /// deterministic network predicts in one pass, whatever number of samples is asked for.
+    public var samplesPredictions: Bool {
+        if case .deterministic = kind { return false }
+        return true
     }
 
     /// The input of the last layer (the penultimate features) for `[N, 784]` images, one pass.
@@ -122,6 +142,6 @@ public final class ClassifierModel {
 
     /// `samples` sampled passes over `[N, 784]` images (see `BayesianPrediction.classify`).
     public func predict(images: Tensor, samples: Int, seed: UInt64) throws -> ClassifierPrediction {
-        try BayesianPrediction.classify(network, input: images, samples: samples, seed: seed)
+        try BayesianPrediction.classify(network, input: images, samples: samplesPredictions ? samples : 1, seed: seed)
     }
 }

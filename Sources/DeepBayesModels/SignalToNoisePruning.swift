@@ -13,6 +13,23 @@ public enum SignalToNoisePruning {
         network.layers.compactMap { ($0 as? BayesDense)?.weight ?? ($0 as? BayesConv2D)?.weight }
     }
 
+    /// `|μ| / σ` of every weight of every Bayesian layer, layer after layer.
+    public static func ratios(of network: Sequential) throws -> [[Float]] {
+        try weightPosteriors(of: network).map { try $0.signalToNoise($0.mu.value.backend).toArray() }
+    }
+
+    /// The ratio at or below which `prune` removes `fraction` of the weights with these
+    /// `ratios` (nil when it removes none).
+    public static func threshold(_ ratios: [Float], fraction: Double) -> Float? {
+        let count = prunedCount(of: ratios.count, fraction: fraction)
+        return count > 0 ? ratios.sorted()[count - 1] : nil
+    }
+
+    /// How many of `weights` weights `prune` removes for `fraction`: `round(fraction · weights)`.
+    public static func prunedCount(of weights: Int, fraction: Double) -> Int {
+        Int((fraction * Double(weights)).rounded())
+    }
+
     /// Prunes `fraction` (in [0, 1]) of the weights of `network`; returns how many were pruned.
     @discardableResult
     public static func prune(_ network: Sequential, fraction: Double) throws -> Int {
@@ -23,11 +40,9 @@ public enum SignalToNoisePruning {
         guard !posteriors.isEmpty else {
             throw DeepBayesError.invalidArgument(operation: "prune", reason: "the model has no Bayesian layers")
         }
-        let ratios = try posteriors.map { try $0.signalToNoise($0.mu.value.backend).toArray() }
-        let sorted = ratios.flatMap { $0 }.sorted()
-        let count = Int((fraction * Double(sorted.count)).rounded())
-        guard count > 0 else { return 0 }
-        let threshold = sorted[count - 1]
+        let ratios = try self.ratios(of: network)
+        let count = prunedCount(of: ratios.reduce(0) { $0 + $1.count }, fraction: fraction)
+        guard let threshold = threshold(ratios.flatMap { $0 }, fraction: fraction) else { return 0 }
         var pruned = 0
         for (posterior, ratio) in zip(posteriors, ratios) {
             var mu = try posterior.mu.value.toArray(), rho = try posterior.rho.value.toArray()

@@ -29,6 +29,18 @@ public final class MetricsLog {
         }
     }
 
+    /// The epoch whose line holds the best number under `key` (the earliest of equal ones), or
+    /// nil when no line has a number there.
+    public func best(of selection: ModelSelection) -> (epoch: Int, value: Double)? {
+        var best: (epoch: Int, value: Double)?
+        for line in lines {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let epoch = object["epoch"] as? Int, let value = (object[selection.metric] as? NSNumber)?.doubleValue else { continue }
+            if selection.improves(value, on: best?.value) { best = (epoch, value) }
+        }
+        return best
+    }
+
     /// Appends one epoch's record and rewrites the file.
     ///
     /// The record joins the log only once the file holding it is on disk: after a failed write

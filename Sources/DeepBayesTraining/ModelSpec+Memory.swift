@@ -5,17 +5,20 @@ extension ModelSpec {
     /// The model's sizes, after checking every number of the description that sizes it (they
     /// come from the command line or from a checkpoint's metadata): a known architecture, hidden
     /// widths and the latent size of at least 1 (the VAE: exactly one hidden layer), a dropout
-    /// probability in [0, 1). Nothing is built; `invalidArgument` names the field.
+    /// probability in [0, 1), a positive finite input scale. Nothing is built; `invalidArgument`
+    /// names the field.
     public func checkedSize() throws -> ModelSize {
         func invalid(_ reason: String) -> DeepBayesError { .invalidArgument(operation: "model", reason: reason) }
         if let width = hidden.first(where: { $0 < 1 }) { throw invalid("hidden width \(width) must be at least 1") }
         switch kind {
-        case .bnn, .mcdropout:
+        case .bnn, .mcdropout, .mlp:
             guard let architecture = ClassifierArchitecture(rawValue: architecture) else {
                 throw invalid("unknown architecture '\(architecture)' for \(kind.rawValue) (mlp or conv)")
             }
-            if kind == .mcdropout, !(dropout >= 0 && dropout < 1) { throw invalid("dropout \(dropout) must lie in [0, 1)") }
-            return ClassifierModel.size(architecture: architecture, hidden: hidden, bayesian: kind == .bnn)
+            if kind != .bnn, !(dropout >= 0 && dropout < 1) { throw invalid("dropout \(dropout) must lie in [0, 1)") }
+            guard inputScale > 0, inputScale.isFinite else { throw invalid("input scale \(inputScale) must be a positive finite number") }
+            return ClassifierModel.size(architecture: architecture, hidden: hidden, bayesian: kind == .bnn,
+                                        dropout: kind != .bnn && dropout > 0, scaled: inputScaling != 1)
         case .vae:
             guard architecture == "mlp", hidden.count == 1 else {
                 throw invalid("the VAE is an mlp with one hidden layer, got \(architecture) \(hidden)")
@@ -38,7 +41,7 @@ extension ModelSpec {
     /// [400], latent 20", "gan dcgan".
     public var sizeSummary: String {
         switch kind {
-        case .bnn, .mcdropout: return "\(kind.rawValue) \(architecture), hidden \(hidden)"
+        case .bnn, .mcdropout, .mlp: return "\(kind.rawValue) \(architecture), hidden \(hidden)"
         case .vae: return "vae, hidden \(hidden), latent \(latent)"
         case .gan: return "gan \(architecture)"
         }

@@ -5,7 +5,11 @@ import Foundation
 
 /// The models the CLI trains.
 public enum ModelKind: String, Codable, CaseIterable, Sendable {
-    case bnn, mcdropout, vae, gan
+    /// Bayes by Backprop, MC dropout, a plain network (with or without dropout), the VAE, GANs.
+    case bnn, mcdropout, mlp, vae, gan
+
+    /// Whether the model classifies MNIST digits (and is evaluated on Fashion-MNIST as OOD).
+    public var isClassifier: Bool { self == .bnn || self == .mcdropout || self == .mlp }
 
     /// Adam's learning rate when none is given: 2e-4 for GANs (Radford et al.), else 1e-3.
     public var defaultLearningRate: Float { self == .gan ? 2e-4 : 1e-3 }
@@ -62,28 +66,41 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public var estimator: String
     /// Initial ρ of every posterior scale (bnn).
     public var rhoInitial: Float
-    /// Dropout probability (mcdropout).
+    /// Dropout probability (mcdropout; mlp, where 0 means none).
     public var dropout: Float
+    /// What the classifiers multiply a pixel's byte value (0...255) by: 1/255 (pixels in
+    /// [0, 1]) by default, 1/126 as Blundell et al. do.
+    public var inputScale: Float
     /// The seed of the initial values and of every random stream of training.
     public var seed: UInt64
 
+    /// The default `inputScale`: pixels in [0, 1].
+    public static let byteScale: Float = 1 / 255
+
     enum CodingKeys: String, CodingKey {
-        case kind, architecture, hidden, latent, prior, estimator, rhoInitial, dropout, seed
+        case kind, architecture, hidden, latent, prior, estimator, rhoInitial, dropout, inputScale, seed
     }
 
     /// The fields a model of `kind` has: a checkpoint stores these only, and a description
-    /// lacking one of them is refused naming it.
+    /// lacking one of them is refused naming it (except those of `optionalFields`).
     static func fields(of kind: ModelKind) -> [CodingKeys] {
         switch kind {
-        case .bnn: return [.kind, .architecture, .hidden, .prior, .estimator, .rhoInitial, .seed]
-        case .mcdropout: return [.kind, .architecture, .hidden, .dropout, .seed]
+        case .bnn: return [.kind, .architecture, .hidden, .prior, .estimator, .rhoInitial, .inputScale, .seed]
+        case .mcdropout, .mlp: return [.kind, .architecture, .hidden, .dropout, .inputScale, .seed]
         case .vae: return [.kind, .architecture, .hidden, .latent, .seed]
         case .gan: return [.kind, .architecture, .seed]
         }
     }
 
+    /// Fields that checkpoints of version 1.1 and before do not store: absent, they take the
+    /// default (`inputScale` 1/255, which those checkpoints were trained with).
+    static let optionalFields: Set<String> = [CodingKeys.inputScale.rawValue]
+
+    /// The factor the classifier applies to its [0, 1] pixels: `inputScale · 255`.
+    public var inputScaling: Float { inputScale == Self.byteScale ? 1 : inputScale * 255 }
+
     public init(kind: ModelKind, architecture: String, hidden: [Int], latent: Int, prior: PriorSpec, estimator: String,
-                rhoInitial: Float, dropout: Float, seed: UInt64) {
+                rhoInitial: Float, dropout: Float, inputScale: Float = ModelSpec.byteScale, seed: UInt64) {
         self.kind = kind
         self.architecture = architecture
         self.hidden = hidden
@@ -92,6 +109,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         self.estimator = estimator
         self.rhoInitial = rhoInitial
         self.dropout = dropout
+        self.inputScale = inputScale
         self.seed = seed
     }
 
@@ -103,7 +121,9 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         self = ModelSpec.defaults(for: kind)
         let fields = Set(Self.fields(of: kind).map(\.rawValue))
         func field<T: Decodable>(_ key: CodingKeys, _ current: T) throws -> T {
-            fields.contains(key.rawValue) ? try container.decode(T.self, forKey: key) : current
+            guard fields.contains(key.rawValue) else { return current }
+            if Self.optionalFields.contains(key.rawValue) { return try container.decodeIfPresent(T.self, forKey: key) ?? current }
+            return try container.decode(T.self, forKey: key)
         }
         architecture = try field(.architecture, architecture)
         hidden = try field(.hidden, hidden)
@@ -112,6 +132,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         estimator = try field(.estimator, estimator)
         rhoInitial = try field(.rhoInitial, rhoInitial)
         dropout = try field(.dropout, dropout)
+        inputScale = try field(.inputScale, inputScale)
         seed = try field(.seed, seed)
     }
 
@@ -128,6 +149,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
             case .estimator: try container.encode(estimator, forKey: key)
             case .rhoInitial: try container.encode(rhoInitial, forKey: key)
             case .dropout: try container.encode(dropout, forKey: key)
+            case .inputScale: try container.encode(inputScale, forKey: key)
             case .seed: try container.encode(seed, forKey: key)
             }
         }
@@ -145,13 +167,15 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         if fields.contains(.estimator) { normal.estimator = estimator }
         if fields.contains(.rhoInitial) { normal.rhoInitial = rhoInitial }
         if fields.contains(.dropout) { normal.dropout = dropout }
+        if fields.contains(.inputScale) { normal.inputScale = inputScale }
         return normal
     }
 
-    /// The defaults of each model kind (the sizes the README and issues name), with `architecture`.
+    /// The defaults of each model kind (the sizes the README and issues name), with `architecture`:
+    /// dropout ½ for mcdropout, none for mlp.
     public static func defaults(for kind: ModelKind, architecture: String = "mlp") -> ModelSpec {
         ModelSpec(kind: kind, architecture: architecture, hidden: kind == .vae ? [400] : [400, 400], latent: 20,
-                  prior: .mixture(), estimator: "local", rhoInitial: -5, dropout: 0.5, seed: 1)
+                  prior: .mixture(), estimator: "local", rhoInitial: -5, dropout: kind == .mlp ? 0 : 0.5, seed: 1)
     }
 
     /// The layer-level estimator; throws for an unknown name.

@@ -105,6 +105,8 @@ public enum TorchExport {
             }
         case let dropout as Dropout:
             return ("nn.Dropout(\(dropout.dropProbability))", image)
+        case let scaling as Scaling:
+            return ("Scale(\(scaling.factor))", image)
         case let reshape as Reshape:
             guard let shape = reshape.itemShape else { return ("nn.Flatten()", false) }
             return ("nn.Unflatten(1, (\(shape.dimensions.map(String.init).joined(separator: ", ")),))", shape.rank == 3)
@@ -153,6 +155,16 @@ public enum TorchExport {
             def forward(self, x):
                 weight, bias = self.weights()
                 return F.linear(x, weight, bias)
+
+
+        class Scale(nn.Module):
+            \"\"\"Multiplies the input by a fixed factor (a classifier trained on pixels scaled other than to [0, 1]).\"\"\"
+            def __init__(self, factor):
+                super().__init__()
+                self.factor = factor
+
+            def forward(self, x):
+                return x * self.factor
 
 
         class BayesConv2d(BayesLinear):

@@ -17,14 +17,18 @@ public enum TrainableModel {
     /// `drawnStreams` then lists every stream the initialization used).
     public init(_ spec: ModelSpec, initializer: ParameterInitializer) throws {
         switch spec.kind {
-        case .bnn, .mcdropout:
+        case .bnn, .mcdropout, .mlp:
             guard let architecture = ClassifierArchitecture(rawValue: spec.architecture) else {
                 throw DeepBayesError.invalidArgument(operation: spec.kind.rawValue, reason: "unknown architecture '\(spec.architecture)' (mlp or conv)")
             }
-            let kind: ClassifierModel.Kind = spec.kind == .bnn
-                ? .bayesian(prior: try spec.prior.weightPrior(), estimator: try spec.bayesianEstimator())
-                : .mcDropout(p: spec.dropout)
-            self = .classifier(try ClassifierModel(architecture: architecture, hidden: spec.hidden, kind: kind, rhoInitial: spec.rhoInitial, initializer))
+            let kind: ClassifierModel.Kind
+            switch spec.kind {
+            case .bnn: kind = .bayesian(prior: try spec.prior.weightPrior(), estimator: try spec.bayesianEstimator())
+            case .mcdropout: kind = .mcDropout(p: spec.dropout)
+            default: kind = .deterministic(dropout: spec.dropout)
+            }
+            self = .classifier(try ClassifierModel(architecture: architecture, hidden: spec.hidden, kind: kind, rhoInitial: spec.rhoInitial,
+                                                   inputScaling: spec.inputScaling, initializer))
         case .vae:
             guard spec.architecture == "mlp", spec.hidden.count == 1 else {
                 throw DeepBayesError.invalidArgument(operation: "vae", reason: "the VAE is an mlp with one hidden layer, got \(spec.architecture) \(spec.hidden)")

@@ -22,6 +22,13 @@ public struct TrainingOptions: Sendable {
     public var resume = false
     /// Write a line of `steps.jsonl` every this many steps (nil: no step log).
     public var logEvery: Int?
+    /// Hold this many training images out (`ValidationSplit`, under the model's seed) and
+    /// evaluate on them after every epoch instead of on the test set, keeping the best epoch's
+    /// weights as `best.safetensors` (`ModelSelection`). nil: no split; the test set is
+    /// evaluated after every epoch, for watching only.
+    public var validation: Int?
+    /// How a Bayesian classifier spreads its KL over the minibatches of an epoch.
+    public var klWeighting: KLWeighting = .uniform
     public var output: URL
     public var data: DataSource
 
@@ -47,7 +54,8 @@ public struct TrainingOptions: Sendable {
 
 /// Trains one model on MNIST and writes `metrics.jsonl`, `model.safetensors` (after every
 /// epoch, atomically) and, for generative models, `samples.png` (and `manifold.png` for a VAE
-/// with a 2-D latent space) into the output directory.
+/// with a 2-D latent space) into the output directory; with a validation split also
+/// `best.safetensors`, the weights of the epoch chosen on it.
 ///
 /// Every file is written with `AtomicFile`, so a reader or a crash sees whole files only.
 /// After every epoch the checkpoint is written before the metrics line: a line in
@@ -87,12 +95,15 @@ public final class Trainer {
     public var checkpointURL: URL { options.output.appendingPathComponent("model.safetensors") }
     var samplesURL: URL { options.output.appendingPathComponent("samples.png") }
     var manifoldURL: URL { options.output.appendingPathComponent("manifold.png") }
+    /// `best.safetensors`: the weights of the best epoch on the validation split.
+    public var bestURL: URL { options.output.appendingPathComponent("best.safetensors") }
 
     /// The files a run of this spec writes into the output directory.
     public var outputFiles: [URL] {
         let always = [metricsURL, checkpointURL, stateURL] + (options.logEvery == nil ? [] : [stepsURL])
+            + (options.validation == nil ? [] : [bestURL])
         switch spec.kind {
-        case .bnn, .mcdropout: return always
+        case .bnn, .mcdropout, .mlp: return always
         case .gan: return always + [samplesURL]
         case .vae: return always + [samplesURL] + (spec.latent == 2 ? [manifoldURL] : [])
         }
@@ -105,9 +116,7 @@ public final class Trainer {
     /// that rewrites `metrics.jsonl` with the epoch's line (see the type's documentation).
     @discardableResult
     public func run() throws -> [(String, Double)] {
-        let train = try options.trainLimit.map { try options.data.mnist(.train).prefix($0) } ?? options.data.mnist(.train)
-        let fullTest = try options.data.mnist(.test)
-        let test = options.testLimit.map { fullTest.prefix($0) } ?? fullTest
+        let (train, evaluated) = try datasets()
         try createOutputDirectory()
         let lock = try FolderLock(folder: options.output)
         defer { withExtendedLifetime(lock) {} }
@@ -118,10 +127,12 @@ public final class Trainer {
             (model, step, log, position, partial) = try resumed()
         } else {
             model = try TrainableModel(spec, on: backend)
-            step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, on: backend)
+            step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, klWeighting: options.klWeighting, on: backend)
             log = MetricsLog(url: metricsURL)
         }
-        let evaluate = try makeEvaluation(model, test: test)
+        let evaluate = try makeEvaluation(model, on: evaluated)
+        let selection = ModelSelection.of(spec.kind)
+        var best = log.best(of: selection)
         let divergence = DivergenceGuard(run: options.output.path)
         let batchesPerEpoch = Batches.count(items: train.count, batchSize: options.batchSize)
         let stepLog = try options.logEvery.map {
@@ -169,6 +180,11 @@ public final class Trainer {
                 + averages.map { ($0.0, $0.1 as Any) } + last.map { ($0.0, $0.1 as Any) }
             // The checkpoint first: a metrics line must never name an epoch whose weights are not on disk.
             try saveState(model, step, at: TrainingPosition(epochs: epoch, batches: 0), partialTotals: [])
+            if options.validation != nil, let value = last.first(where: { $0.0 == selection.metric })?.1, selection.improves(value, on: best?.value) {
+                try Checkpoint.save(model, spec: spec, record: trainingRecord(position: TrainingPosition(epochs: epoch, batches: 0))
+                                    .merging(["deepbayes.selected_by": "\(selection.metric) \(value)"]) { $1 }, to: bestURL)
+                best = (epoch, value)
+            }
             try log.append(record)
             progress.epoch(summary(epoch: epoch, seconds: trainSeconds, averages + last))
         }
@@ -196,7 +212,7 @@ public final class Trainer {
         guard stored == spec else {
             throw DeepBayesError.invalidFile(path: checkpointURL.path, reason: "describes another model than the one to resume (\(stored.sizeSummary))")
         }
-        let step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, on: backend)
+        let step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, klWeighting: options.klWeighting, on: backend)
         let (position, partial) = try TrainingState.load(from: stateURL, into: step, on: backend)
         guard metadata[TrainingState.positionKey] == position.stored else {
             throw DeepBayesError.invalidFile(path: stateURL.path, reason: "is at \(position), model.safetensors at another position: the run stopped between"
@@ -214,12 +230,33 @@ public final class Trainer {
         }
     }
 
-    private func makeEvaluation(_ model: TrainableModel, test: Dataset) throws -> () throws -> [(String, Double)] {
+    /// The images trained on and those evaluated after every epoch: with a validation split
+    /// the two parts of the training set (after `trainLimit`), else the training and the test set.
+    private func datasets() throws -> (train: Dataset, evaluated: Dataset) {
+        let train = try options.trainLimit.map { try options.data.mnist(.train).prefix($0) } ?? options.data.mnist(.train)
+        if let validation = options.validation {
+            let parts = try ValidationSplit(items: train.count, holdingOut: validation, seed: spec.seed).apply(to: train)
+            return (parts.training, parts.validation)
+        }
+        let fullTest = try options.data.mnist(.test)
+        return (train, options.testLimit.map { fullTest.prefix($0) } ?? fullTest)
+    }
+
+    /// The evaluation run after every epoch on `evaluated`: the test metrics, the classifiers'
+    /// with Fashion-MNIST as the OOD set; with a validation split the same metrics on the
+    /// held-out images, renamed `validation_…`, and no OOD set (it is a test set too).
+    private func makeEvaluation(_ model: TrainableModel, on evaluated: Dataset) throws -> () throws -> [(String, Double)] {
+        let measure = try makeTestEvaluation(model, test: evaluated, outOfDistribution: options.validation == nil)
+        guard options.validation != nil else { return measure }
+        return { try measure().map { (ModelSelection.validationKey($0.0), $0.1) } }
+    }
+
+    private func makeTestEvaluation(_ model: TrainableModel, test: Dataset, outOfDistribution: Bool) throws -> () throws -> [(String, Double)] {
         let backend = self.backend, seed = spec.seed, samples = options.evaluationSamples
         switch model {
         case let .classifier(classifier):
-            let fashion = try options.data.fashionTest()
-            let ood = options.testLimit.map { fashion.prefix($0) } ?? fashion
+            let fashion = try outOfDistribution ? options.data.fashionTest() : nil
+            let ood = fashion.map { fashion in options.testLimit.map { fashion.prefix($0) } ?? fashion }
             let progress = self.progress
             return {
                 try progress.evaluating { chunkDone in
@@ -259,6 +296,8 @@ public final class Trainer {
                       "deepbayes.device": backend.name]
         if let trainLimit = options.trainLimit { record["deepbayes.train_limit"] = String(trainLimit) }
         if let testLimit = options.testLimit { record["deepbayes.test_limit"] = String(testLimit) }
+        if let validation = options.validation { record["deepbayes.validation"] = String(validation) }
+        record["deepbayes.kl_weighting"] = options.klWeighting.rawValue
         return record
     }
 

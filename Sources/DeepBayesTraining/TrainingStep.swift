@@ -19,7 +19,8 @@ public final class TrainingStep {
     private let body: (_ images: Tensor, _ labels: Tensor, _ pass: UInt64, _ batches: Int) throws -> Losses
 
     /// A step for `model` on `backend`; every random stream of step `pass` derives from `seed`.
-    public init(_ model: TrainableModel, learningRate: Float, seed: UInt64, on backend: any Backend) {
+    /// A Bayesian classifier spreads its KL over an epoch's minibatches by `klWeighting`.
+    public init(_ model: TrainableModel, learningRate: Float, seed: UInt64, klWeighting: KLWeighting = .uniform, on backend: any Backend) {
         switch model {
         case let .classifier(classifier):
             let optimizer = Adam(AdamConfiguration(learningRate: learningRate))
@@ -27,7 +28,8 @@ public final class TrainingStep {
             optimized = [(optimizer, classifier.network.namedParameters.filter(\.parameter.isTrainable))]
             body = { images, labels, pass, batches in
                 let tape = Tape(backend: backend)
-                let terms = try classifier.lossTerms(images: images, labels: labels, numberOfBatches: batches,
+                let objective = try BayesianObjective(numberOfBatches: batches, weighting: klWeighting)
+                let terms = try classifier.lossTerms(images: images, labels: labels, objective: objective, batch: Int(pass % UInt64(batches)),
                                                      ForwardContext(tape: tape, mode: .training, seed: seed, pass: RandomPass(.training, index: pass)))
                 try tape.backward(from: terms.loss)
                 try optimizer.step(parameters)
@@ -70,8 +72,8 @@ public final class TrainingStep {
     }
 
     /// Runs step number `pass` (from 0 over the whole run) on a minibatch of `[B, 784]` images
-    /// in [0, 1] and `[B]` labels, one of `batches` minibatches per epoch (the KL scaling of
-    /// Bayesian classifiers). Reads only the scalar losses back to the host.
+    /// in [0, 1] and `[B]` labels, one of `batches` minibatches per epoch: minibatch
+    /// `pass mod batches` of its epoch, which the KL weighting of Bayesian classifiers needs. Reads only the scalar losses back to the host.
     public func callAsFunction(images: Tensor, labels: Tensor, pass: UInt64, batches: Int) throws -> Losses {
         try body(images, labels, pass, batches)
     }

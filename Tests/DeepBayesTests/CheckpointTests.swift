@@ -1,5 +1,6 @@
 import DeepBayesBackends
 import DeepBayesFiles
+import DeepBayesNN
 import DeepBayesTraining
 import Foundation
 import Testing
@@ -31,8 +32,9 @@ import Testing
         #expect(loadedSpec.latent == (kind == .vae ? 3 : 20) && loadedSpec.prior == (kind == .bnn ? .gaussian(sigma: 0.7) : .mixture()))
         let stored = try #require(metadata[Checkpoint.specKey])
         let keys = try #require(try JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [String: Any]).keys.sorted()
-        let expected: [ModelKind: [String]] = [.bnn: ["architecture", "estimator", "hidden", "kind", "prior", "rhoInitial", "seed"],
-                                               .mcdropout: ["architecture", "dropout", "hidden", "kind", "seed"],
+        let expected: [ModelKind: [String]] = [.bnn: ["architecture", "estimator", "hidden", "inputScale", "kind", "prior", "rhoInitial", "seed"],
+                                               .mcdropout: ["architecture", "dropout", "hidden", "inputScale", "kind", "seed"],
+                                               .mlp: ["architecture", "dropout", "hidden", "inputScale", "kind", "seed"],
                                                .vae: ["architecture", "hidden", "kind", "latent", "seed"], .gan: ["architecture", "kind", "seed"]]
         #expect(keys == expected[kind])
         #expect(metadata["note"] == "test" && metadata[Checkpoint.kindKey] == kind.rawValue)
@@ -41,6 +43,24 @@ import Testing
         for (a, b) in zip(original, restored) {
             #expect(try a.parameter.value.toArray() == b.parameter.value.toArray(), "\(a.name) differs after loading")
         }
+    }
+
+    /// A classifier trained on pixels of another scale (Blundell et al.'s byte / 126) keeps the
+    /// scale in its description and runs it as a `Scaling` layer in front; a description of
+    /// version 1.1, which had no `inputScale`, reads back as byte / 255 with no such layer.
+    @Test func theInputScaleIsStoredAndOlderDescriptionsReadAsPixelsInZeroOne() throws {
+        var spec = ModelSpec.defaults(for: .mlp)
+        spec.hidden = [5]
+        spec.inputScale = 1 / 126
+        guard case let .classifier(scaled) = try TrainableModel(spec, on: TestBackends.cpu) else { Issue.record("not a classifier"); return }
+        let scaling = try #require(scaled.network.layers.first as? Scaling)
+        #expect(abs(scaling.factor - 255 / 126) <= 1e-6)
+        #expect(try ModelSpec.parse(spec.json(), path: "x").inputScale == 1 / 126)
+        let older = #"{"architecture":"mlp","dropout":0.5,"hidden":[5],"kind":"mcdropout","seed":1}"#
+        let parsed = try ModelSpec.parse(older, path: "older.safetensors")
+        #expect(parsed.inputScale == ModelSpec.byteScale && parsed.inputScaling == 1)
+        guard case let .classifier(plain) = try TrainableModel(parsed, on: TestBackends.cpu) else { Issue.record("not a classifier"); return }
+        #expect(!(plain.network.layers.first is Scaling))
     }
 
     @Test func filesThatAreNotCheckpointsOfTheModelAreRejected() throws {

@@ -66,7 +66,7 @@ import Testing
                 #expect(prediction.classes == 10 && prediction.count == 3)
                 #expect(prediction.mutualInformation.max()! > 0, "\(architecture) \(kind): sampled passes should disagree")
                 let context = ForwardContext(tape: Tape(backend: backend), mode: .training, seed: 5, pass: 0)
-                let loss = try model.loss(images: images, labels: backend.tensor([1, 2, 3], shape: [3]), numberOfBatches: 10, context)
+                let loss = try model.loss(images: images, labels: backend.tensor([1, 2, 3], shape: [3]), objective: BayesianObjective(numberOfBatches: 10), context)
                 #expect(try loss.value.scalar().isFinite)
             }
         }

@@ -1,4 +1,5 @@
 import DeepBayesCore
+import Foundation
 
 /// The Bayes-by-Backprop minibatch loss and its scaling.
 ///
@@ -13,19 +14,53 @@ import DeepBayesCore
 /// instead would weight the KL `|B|` times too strongly; dividing the whole of `L_b` by the
 /// dataset size gives a per-item loss with the same minimizer (`KL / N + mean NLL`), which
 /// only rescales the learning rate. `numberOfBatches` is `M`, counting a last partial batch.
+///
+/// The `1 / M` above is the uniform `KLWeighting`; with the geometric one (Blundell et al.,
+/// section 3.4) minibatch `i` weighs the KL by `πᵢ` instead, and any weights that sum to one
+/// over the epoch keep the epoch's sum the negative ELBO.
 public struct BayesianObjective: Sendable {
     public let numberOfBatches: Int
+    public let weighting: KLWeighting
 
     /// Throws unless `numberOfBatches >= 1`.
-    public init(numberOfBatches: Int) throws {
+    public init(numberOfBatches: Int, weighting: KLWeighting = .uniform) throws {
         guard numberOfBatches >= 1 else {
             throw DeepBayesError.invalidArgument(operation: "BayesianObjective", reason: "number of batches \(numberOfBatches) must be at least 1")
         }
         self.numberOfBatches = numberOfBatches
+        self.weighting = weighting
     }
 
-    /// `KL / M + Σ nll` for per-item negative log-likelihoods `nll` and the pass's total KL.
-    public func minibatchLoss(kl: Variable, negativeLogLikelihoods nll: Variable, on tape: Tape) throws -> Variable {
-        try tape.add(tape.scaled(kl, by: 1 / Float(numberOfBatches)), tape.sum(nll))
+    /// The KL's weight `πᵢ` in minibatch `batch` (from 0) of the epoch.
+    public func klWeight(batch: Int) -> Float {
+        weighting.weight(batch: batch, of: numberOfBatches)
+    }
+
+    /// `πᵢ · KL + Σ nll` for minibatch `batch` (from 0; `KL / M + Σ nll` with the uniform
+    /// weighting), per-item negative log-likelihoods `nll` and the pass's total KL.
+    public func minibatchLoss(kl: Variable, negativeLogLikelihoods nll: Variable, batch: Int = 0, on tape: Tape) throws -> Variable {
+        try tape.add(tape.scaled(kl, by: klWeight(batch: batch)), tape.sum(nll))
+    }
+}
+
+/// How the KL term of the ELBO is spread over the `M` minibatches of an epoch: minibatch `i`
+/// (from 1) carries `πᵢ · KL`, with `Σᵢ πᵢ = 1` so that an epoch sums to the whole KL.
+public enum KLWeighting: String, Sendable, CaseIterable, Codable {
+    /// `πᵢ = 1 / M`: every minibatch carries the same share.
+    case uniform
+    /// `πᵢ = 2^(M−i) / (2^M − 1)` (Blundell et al. 2015, section 3.4): the first minibatches
+    /// of an epoch carry most of the KL, the later ones are shaped by the data alone.
+    case geometric
+
+    /// `πᵢ` for minibatch `batch` (from 0, so `i = batch + 1`) of `count`. The geometric weight
+    /// is computed as `2^(−i) / (1 − 2^(−M))`, which neither overflows for large `M` nor loses
+    /// the first weights; those of minibatches past about 150 are below `Float`'s range and 0.
+    public func weight(batch: Int, of count: Int) -> Float {
+        switch self {
+        case .uniform:
+            return 1 / Float(count)
+        case .geometric:
+            return Float(Foundation.pow(2, -Double(batch + 1)) / (1 - Foundation.pow(2, -Double(count))))
+        }
     }
 }
