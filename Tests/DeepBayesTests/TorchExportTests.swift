@@ -10,9 +10,10 @@ import Testing
 @Suite struct TorchExportTests {
     static let specs: [ModelSpec] = {
         var small: [ModelSpec] = []
-        for (kind, architecture) in [(ModelKind.bnn, "mlp"), (.bnn, "conv"), (.mcdropout, "mlp"), (.vae, "mlp"), (.gan, "dcgan")] {
+        for (kind, architecture) in [(ModelKind.bnn, "mlp"), (.bnn, "conv"), (.mcdropout, "mlp"), (.mlp, "mlp"), (.vae, "mlp"), (.gan, "dcgan")] {
             var spec = ModelSpec.defaults(for: kind, architecture: architecture)
             spec.hidden = kind == .vae ? [12] : [12, 7]
+            if kind == .mlp { spec.inputScale = 1 / 126 }  // exported as a Scale module in front
             small.append(spec)
         }
         return small
@@ -46,6 +47,7 @@ import Testing
             }
         }
         #expect(python.contains("def build():") && python.contains("def load("))
+        #expect(python.contains("        Scale(") == (spec.inputScaling != 1))
         try Self.expectValidPython(python)
     }
 

@@ -7,7 +7,7 @@ import Testing
 /// images (seconds each), and the one-line errors for a missing checkpoint, a corrupt
 /// checkpoint and a corrupt data file.
 @Suite struct TrainingCommandTests {
-    static let models = ["bnn", "mcdropout", "vae", "gan"]
+    static let models = ["bnn", "mcdropout", "mlp", "vae", "gan"]
 
     /// The metrics every model's `metrics.jsonl` lines and `evaluate` output must have.
     static func metricKeys(_ model: String) -> [String] {
@@ -75,6 +75,10 @@ import Testing
             let pruned = directory.appendingPathComponent("pruned.safetensors")
             let prune = try CommandLineTests.run(["prune", "--checkpoint", checkpoint.path, "--fraction", "0.9", "--out", pruned.path])
             #expect(prune.status == 0, "\(prune.error)")
+            for plot in ["snr-density", "snr-cdf", "weights"] {
+                let svg = try String(contentsOf: directory.appendingPathComponent("pruned-\(plot).svg"), encoding: .utf8)
+                #expect(svg.hasPrefix("<svg ") && svg.hasSuffix("</svg>\n"), "pruned-\(plot).svg")
+            }
             let again = try CommandLineTests.run(["evaluate", "--checkpoint", pruned.path, "--device", backendName, "--samples", "2", "--test-limit", "100"])
             #expect(again.status == 0, "\(again.error)")
         default:
