@@ -73,10 +73,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Scale mixture: weight pi of the wide component.")
     var pi: Float = 0.5
 
-    @Option(help: "Scale mixture: -log sigma1 of the wide component.")
+    // These three take negative values: `.unconditional` reads `--rho-init -6` as a value, not as an option -6.
+    @Option(parsing: .unconditional, help: "Scale mixture: -log sigma1 of the wide component.")
     var negLogSigma1: Float = 0
 
-    @Option(help: "Scale mixture: -log sigma2 of the narrow component.")
+    @Option(parsing: .unconditional, help: "Scale mixture: -log sigma2 of the narrow component.")
     var negLogSigma2: Float = 6
 
     @Option(help: "Gaussian prior: its sigma.")
@@ -85,7 +86,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "bnn estimator: local (local reparameterization), reparameterization or flipout.")
     var estimator: EstimatorChoice = .local
 
-    @Option(help: "Initial rho of every posterior scale, sigma = softplus(rho).")
+    @Option(parsing: .unconditional, help: "Initial rho of every posterior scale, sigma = softplus(rho).")
     var rhoInit: Float = -5
 
     @Option(help: "Dropout probability of mcdropout (default 0.5) and of mlp, while training only (default 0: none).")

@@ -159,6 +159,8 @@ import Testing
             (["--rho-init", "nan"], "--rho-init nan must be a finite number"),
             (["--rho-init", "inf"], "--rho-init inf must be a finite number"),
             (["--rho-init=-inf"], "--rho-init -inf must be a finite number"),
+            (["--rho-init", "-inf"], "--rho-init -inf must be a finite number"),  // a negative value after a space is a value
+            (["--neg-log-sigma1", "-100"], "--neg-log-sigma1 -100.0 must lie in [-88, 87], so that sigma1 = exp(-x) is a positive finite number"),
             (["--lr", "nan"], "--lr nan must be a positive finite number"),
             (["--lr", "0"], "--lr 0.0 must be a positive finite number"),
             (["--lr", "inf"], "--lr inf must be a positive finite number"),
