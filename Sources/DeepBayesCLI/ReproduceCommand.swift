@@ -94,7 +94,10 @@ struct ReproduceCommand: ParsableCommand {
                 : [Blundell2015.Cell(method: .mixture, units: widths[0])]
             for cell in cells {
                 let spec = cell.spec(seed: seed)
-                try spec.trainingMemory(batchSize: 128).check("the cell \(cell.name) (\(spec.sizeSummary))", capabilities: backend.capabilities, backend: backend.name)
+                try spec.trainingMemory(batchSize: Blundell2015.batchSize).check("training the cell \(cell.name) (\(spec.sizeSummary))",
+                                                                                  capabilities: backend.capabilities, backend: backend.name)
+                try spec.inferenceMemory(batchSize: Evaluation.chunkSize).check("evaluating the cell \(cell.name) (\(spec.sizeSummary))",
+                                                                                capabilities: backend.capabilities, backend: backend.name)
             }
             let source = DataSource(root: data.map { URL(fileURLWithPath: $0) })
             try Validation.checkImageSizes(source, [("mnist", .train), ("mnist", .test), ("fashion-mnist", .test)])

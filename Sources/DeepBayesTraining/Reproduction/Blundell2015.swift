@@ -127,7 +127,7 @@ public enum Blundell2015 {
     /// The Bayesian rows' estimator and initial ρ (σ = softplus(ρ)), chosen on the validation split.
     public static let estimator = "local"
     public static let rhoInitial: Float = -5
-    static let batchSize = 128
+    public static let batchSize = 128
     static let learningRate: Float = 0.001
     static let learningRateDecay: Float = 0.98
     /// Sampled passes of the validation after every epoch (the test uses the grid's `--samples`).
