@@ -58,6 +58,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "bnn: how the KL is spread over an epoch's minibatches: uniform (1/M each) or geometric (2^(M-i)/(2^M-1), Blundell et al.).")
     var klWeighting: KLWeightingChoice = .uniform
 
+    @Option(help: "bnn: beta, the factor of the whole KL (1: the ELBO; below 1: a tempered posterior).")
+    var klScale: Float = 1
+
     @Option(help: "Architecture: mlp or conv (bnn, mcdropout, mlp); mlp or dcgan (gan); mlp (vae).")
     var arch: ArchitectureChoice = .mlp
 
@@ -110,6 +113,7 @@ struct TrainCommand: ParsableCommand {
             // Float's normal range is about exp(-87.3)...exp(88.7).
             try Validation.require(value >= -88 && value <= 87, "\(option) \(value) must lie in [-88, 87], so that \(sigma) = exp(-x) is a positive finite number")
         }
+        try Validation.require(klScale > 0 && klScale <= 1, "--kl-scale \(klScale) must lie in (0, 1]")
         try Validation.require(priorSigma.isFinite && priorSigma > 0, "--prior-sigma \(priorSigma) must be a positive finite number")
         try Validation.require(rhoInit.isFinite, "--rho-init \(rhoInit) must be a finite number")
         if let dropout { try Validation.require(dropout >= 0 && dropout < 1, "--dropout \(dropout) must lie in [0, 1)") }
@@ -178,7 +182,7 @@ struct TrainCommand: ParsableCommand {
                                           output: URL(fileURLWithPath: output), data: source)
         options.learningRateDecay = lrDecay
         options.validation = validation
-        options.klWeighting = klWeighting.weighting
+        options.kl = KLTerm(weighting: klWeighting.weighting, scale: klScale)
         return (spec.normalized, options)
     }
 
@@ -213,8 +217,9 @@ struct TrainCommand: ParsableCommand {
             guard let known = KLWeighting(rawValue: weighting) else {
                 throw DeepBayesError.invalidFile(path: checkpoint.path, reason: "'deepbayes.kl_weighting' is not uniform or geometric: \(weighting)")
             }
-            options.klWeighting = known
+            options.kl.weighting = known
         }
+        options.kl.scale = try number("kl_scale", Float.self) ?? 1
         options.resume = true
         return (spec, options)
     }

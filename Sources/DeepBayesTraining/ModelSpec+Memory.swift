@@ -37,10 +37,11 @@ extension ModelSpec {
         }
     }
 
-    /// The numbers that size the model, for messages: "bnn mlp, hidden [400, 400]", "vae, hidden
-    /// [400], latent 20", "gan dcgan".
+    /// The numbers that size the model, for messages: "bnn mlp, hidden [400, 400]", "mlp, hidden
+    /// [400, 400]", "vae, hidden [400], latent 20", "gan dcgan".
     public var sizeSummary: String {
         switch kind {
+        case .mlp where architecture == "mlp": return "mlp, hidden \(hidden)"
         case .bnn, .mcdropout, .mlp: return "\(kind.rawValue) \(architecture), hidden \(hidden)"
         case .vae: return "vae, hidden \(hidden), latent \(latent)"
         case .gan: return "gan \(architecture)"

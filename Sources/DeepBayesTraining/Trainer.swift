@@ -27,8 +27,8 @@ public struct TrainingOptions: Sendable {
     /// weights as `best.safetensors` (`ModelSelection`). nil: no split; the test set is
     /// evaluated after every epoch, for watching only.
     public var validation: Int?
-    /// How a Bayesian classifier spreads its KL over the minibatches of an epoch.
-    public var klWeighting: KLWeighting = .uniform
+    /// How a Bayesian classifier's KL enters the minibatch losses (its spread over an epoch, β).
+    public var kl = KLTerm()
     public var output: URL
     public var data: DataSource
 
@@ -127,7 +127,7 @@ public final class Trainer {
             (model, step, log, position, partial) = try resumed()
         } else {
             model = try TrainableModel(spec, on: backend)
-            step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, klWeighting: options.klWeighting, on: backend)
+            step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, kl: options.kl, on: backend)
             log = MetricsLog(url: metricsURL)
         }
         let evaluate = try makeEvaluation(model, on: evaluated)
@@ -212,7 +212,7 @@ public final class Trainer {
         guard stored == spec else {
             throw DeepBayesError.invalidFile(path: checkpointURL.path, reason: "describes another model than the one to resume (\(stored.sizeSummary))")
         }
-        let step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, klWeighting: options.klWeighting, on: backend)
+        let step = TrainingStep(model, learningRate: options.learningRate, seed: spec.seed, kl: options.kl, on: backend)
         let (position, partial) = try TrainingState.load(from: stateURL, into: step, on: backend)
         guard metadata[TrainingState.positionKey] == position.stored else {
             throw DeepBayesError.invalidFile(path: stateURL.path, reason: "is at \(position), model.safetensors at another position: the run stopped between"
@@ -297,7 +297,8 @@ public final class Trainer {
         if let trainLimit = options.trainLimit { record["deepbayes.train_limit"] = String(trainLimit) }
         if let testLimit = options.testLimit { record["deepbayes.test_limit"] = String(testLimit) }
         if let validation = options.validation { record["deepbayes.validation"] = String(validation) }
-        record["deepbayes.kl_weighting"] = options.klWeighting.rawValue
+        record["deepbayes.kl_weighting"] = options.kl.weighting.rawValue
+        record["deepbayes.kl_scale"] = String(options.kl.scale)
         return record
     }
 

@@ -19,8 +19,8 @@ public final class TrainingStep {
     private let body: (_ images: Tensor, _ labels: Tensor, _ pass: UInt64, _ batches: Int) throws -> Losses
 
     /// A step for `model` on `backend`; every random stream of step `pass` derives from `seed`.
-    /// A Bayesian classifier spreads its KL over an epoch's minibatches by `klWeighting`.
-    public init(_ model: TrainableModel, learningRate: Float, seed: UInt64, klWeighting: KLWeighting = .uniform, on backend: any Backend) {
+    /// A Bayesian classifier's KL enters each minibatch's loss as `kl` says.
+    public init(_ model: TrainableModel, learningRate: Float, seed: UInt64, kl: KLTerm = KLTerm(), on backend: any Backend) {
         switch model {
         case let .classifier(classifier):
             let optimizer = Adam(AdamConfiguration(learningRate: learningRate))
@@ -28,7 +28,7 @@ public final class TrainingStep {
             optimized = [(optimizer, classifier.network.namedParameters.filter(\.parameter.isTrainable))]
             body = { images, labels, pass, batches in
                 let tape = Tape(backend: backend)
-                let objective = try BayesianObjective(numberOfBatches: batches, weighting: klWeighting)
+                let objective = try BayesianObjective(numberOfBatches: batches, kl: kl)
                 let terms = try classifier.lossTerms(images: images, labels: labels, objective: objective, batch: Int(pass % UInt64(batches)),
                                                      ForwardContext(tape: tape, mode: .training, seed: seed, pass: RandomPass(.training, index: pass)))
                 try tape.backward(from: terms.loss)

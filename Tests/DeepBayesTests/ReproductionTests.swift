@@ -28,21 +28,24 @@ import Testing
     }
 
     /// Over an epoch of minibatches that share one weight sample, the weighted minibatch losses
-    /// `πᵢ · KL + Σ NLL` add up to the negative ELBO `KL + Σᵢ NLLᵢ` with either weighting.
+    /// `β · πᵢ · KL + Σ NLL` add up to the negative ELBO `KL + Σᵢ NLLᵢ` with either weighting
+    /// (β = 1), and to the tempered `β · KL + Σᵢ NLLᵢ` with β = 0.1.
     @Test(arguments: TestBackends.names, KLWeighting.allCases)
     func weightedMinibatchLossesSumToTheNegativeELBO(backendName: String, weighting: KLWeighting) throws {
         let backend = TestBackends.backend(backendName)
         let kl: Float = 1234.5, nll: [[Float]] = [[0.5, 1.5, 2], [0.25, 0.75, 3], [1, 1, 1], [4, 0.5, 0.125], [2, 2, 0.5]]
-        let objective = try BayesianObjective(numberOfBatches: nll.count, weighting: weighting)
-        var sum = 0.0
-        for (batch, values) in nll.enumerated() {
-            let tape = Tape(backend: backend, recordsGradients: false)
-            let loss = try objective.minibatchLoss(kl: tape.constant(backend.tensor([kl], shape: [])),
-                                                   negativeLogLikelihoods: tape.constant(backend.tensor(values, shape: [values.count])), batch: batch, on: tape)
-            sum += Double(try loss.value.scalar())
+        for scale: Float in [1, 0.1] {
+            let objective = try BayesianObjective(numberOfBatches: nll.count, kl: KLTerm(weighting: weighting, scale: scale))
+            var sum = 0.0
+            for (batch, values) in nll.enumerated() {
+                let tape = Tape(backend: backend, recordsGradients: false)
+                let loss = try objective.minibatchLoss(kl: tape.constant(backend.tensor([kl], shape: [])),
+                                                       negativeLogLikelihoods: tape.constant(backend.tensor(values, shape: [values.count])), batch: batch, on: tape)
+                sum += Double(try loss.value.scalar())
+            }
+            let expected = Double(scale) * Double(kl) + nll.flatMap { $0 }.map(Double.init).reduce(0, +)
+            #expect(abs(sum - expected) <= 1e-5 * expected, "\(weighting), β = \(scale) on \(backendName): \(sum) vs \(expected)")
         }
-        let expected = Double(kl) + nll.flatMap { $0 }.map(Double.init).reduce(0, +)
-        #expect(abs(sum - expected) <= 1e-5 * expected, "\(weighting) on \(backendName): \(sum) vs \(expected)")
     }
 
     /// The held-out images are disjoint from the trained-on ones and together they are the

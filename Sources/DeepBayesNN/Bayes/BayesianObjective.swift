@@ -17,29 +17,44 @@ import Foundation
 ///
 /// The `1 / M` above is the uniform `KLWeighting`; with the geometric one (Blundell et al.,
 /// section 3.4) minibatch `i` weighs the KL by `πᵢ` instead, and any weights that sum to one
-/// over the epoch keep the epoch's sum the negative ELBO.
+/// over the epoch keep the epoch's sum the negative ELBO. `KLTerm.scale` (β) multiplies the KL
+/// besides: β = 1 is the ELBO, β < 1 a tempered one (an epoch then sums to `β·KL + Σ NLL`).
 public struct BayesianObjective: Sendable {
     public let numberOfBatches: Int
-    public let weighting: KLWeighting
+    public let kl: KLTerm
 
     /// Throws unless `numberOfBatches >= 1`.
-    public init(numberOfBatches: Int, weighting: KLWeighting = .uniform) throws {
+    public init(numberOfBatches: Int, kl: KLTerm = KLTerm()) throws {
         guard numberOfBatches >= 1 else {
             throw DeepBayesError.invalidArgument(operation: "BayesianObjective", reason: "number of batches \(numberOfBatches) must be at least 1")
         }
         self.numberOfBatches = numberOfBatches
-        self.weighting = weighting
+        self.kl = kl
     }
 
-    /// The KL's weight `πᵢ` in minibatch `batch` (from 0) of the epoch.
+    /// The KL's factor `β · πᵢ` in minibatch `batch` (from 0) of the epoch.
     public func klWeight(batch: Int) -> Float {
-        weighting.weight(batch: batch, of: numberOfBatches)
+        kl.scale * kl.weighting.weight(batch: batch, of: numberOfBatches)
     }
 
-    /// `πᵢ · KL + Σ nll` for minibatch `batch` (from 0; `KL / M + Σ nll` with the uniform
-    /// weighting), per-item negative log-likelihoods `nll` and the pass's total KL.
+    /// `β · πᵢ · KL + Σ nll` for minibatch `batch` (from 0; `KL / M + Σ nll` with the uniform
+    /// weighting and β = 1), per-item negative log-likelihoods `nll` and the pass's total KL.
     public func minibatchLoss(kl: Variable, negativeLogLikelihoods nll: Variable, batch: Int = 0, on tape: Tape) throws -> Variable {
         try tape.add(tape.scaled(kl, by: klWeight(batch: batch)), tape.sum(nll))
+    }
+}
+
+/// How the KL enters the minibatch losses: spread over an epoch by `weighting`, times `scale`.
+public struct KLTerm: Sendable, Equatable {
+    /// How an epoch's minibatches share the KL.
+    public var weighting: KLWeighting
+    /// β, the factor of the whole KL: 1 (the ELBO) unless the posterior is tempered.
+    public var scale: Float
+
+    /// `scale` is meant to lie in (0, 1] (`deepbayes train --kl-scale` refuses others).
+    public init(weighting: KLWeighting = .uniform, scale: Float = 1) {
+        self.weighting = weighting
+        self.scale = scale
     }
 }
 

@@ -102,7 +102,7 @@ public enum Blundell2015 {
                                               output: output, data: data)
             options.learningRateDecay = Blundell2015.learningRateDecay
             options.validation = validation
-            options.klWeighting = spec(seed: 0).kind == .bnn ? .geometric : .uniform
+            if spec(seed: 0).kind == .bnn { options.kl = KLTerm(weighting: .geometric) }
             return options
         }
 
