@@ -92,13 +92,8 @@ public struct Batches: RandomAccessCollection, Sendable {
     /// Batch number `position`.
     public subscript(position: Int) -> Batch {
         let indices = Array(order[(position * batchSize)..<Swift.min((position + 1) * batchSize, dataset.count)])
-        let pixels = dataset.pixelsPerImage
-        var images = [Float]()
-        images.reserveCapacity(indices.count * pixels)
-        for index in indices {
-            images.append(contentsOf: dataset.images[(index * pixels)..<((index + 1) * pixels)])
-        }
-        let shape: Shape = layout == .flat ? [indices.count, pixels] : [indices.count, 1, dataset.rows, dataset.columns]
-        return Batch(images: images, labels: indices.map { dataset.labels[$0] }, imageShape: shape, indices: indices)
+        let items = dataset.subset(indices)
+        let shape: Shape = layout == .flat ? [indices.count, dataset.pixelsPerImage] : [indices.count, 1, dataset.rows, dataset.columns]
+        return Batch(images: items.images, labels: items.labels, imageShape: shape, indices: indices)
     }
 }

@@ -40,9 +40,9 @@ public enum SignalToNoisePruning {
         guard !posteriors.isEmpty else {
             throw DeepBayesError.invalidArgument(operation: "prune", reason: "the model has no Bayesian layers")
         }
-        let ratios = try self.ratios(of: network)
-        let count = prunedCount(of: ratios.reduce(0) { $0 + $1.count }, fraction: fraction)
-        guard let threshold = threshold(ratios.flatMap { $0 }, fraction: fraction) else { return 0 }
+        let ratios = try self.ratios(of: network), all = ratios.flatMap { $0 }
+        guard let threshold = threshold(all, fraction: fraction) else { return 0 }
+        let count = prunedCount(of: all.count, fraction: fraction)
         var pruned = 0
         for (posterior, ratio) in zip(posteriors, ratios) {
             var mu = try posterior.mu.value.toArray(), rho = try posterior.rho.value.toArray()

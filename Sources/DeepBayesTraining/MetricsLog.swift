@@ -29,16 +29,19 @@ public final class MetricsLog {
         }
     }
 
-    /// The epoch whose line holds the best number under `key` (the earliest of equal ones), or
-    /// nil when no line has a number there.
-    public func best(of selection: ModelSelection) -> (epoch: Int, value: Double)? {
-        var best: (epoch: Int, value: Double)?
-        for line in lines {
+    /// The number under `key` of every line that has one, with the line's epoch, in order.
+    public func numbers(_ key: String) -> [(epoch: Int, value: Double)] {
+        lines.compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let epoch = object["epoch"] as? Int, let value = (object[selection.metric] as? NSNumber)?.doubleValue else { continue }
-            if selection.improves(value, on: best?.value) { best = (epoch, value) }
+                  let epoch = object["epoch"] as? Int, let value = (object[key] as? NSNumber)?.doubleValue else { return nil }
+            return (epoch, value)
         }
-        return best
+    }
+
+    /// The epoch whose line holds the best number under the selection's metric (the earliest of
+    /// equal ones), or nil when no line has a number there.
+    public func best(of selection: ModelSelection) -> (epoch: Int, value: Double)? {
+        numbers(selection.metric).reduce(nil) { best, line in selection.improves(line.value, on: best?.value) ? line : best }
     }
 
     /// Appends one epoch's record and rewrites the file.

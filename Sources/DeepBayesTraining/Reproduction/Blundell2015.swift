@@ -29,6 +29,9 @@ public enum Blundell2015 {
         /// Bayes by Backprop with the scale-mixture prior π = ½, −log σ₁ = 0, −log σ₂ = 6.
         case mixture
 
+        /// Whether the row is Bayes by Backprop (`bnn`) rather than a plain network (`mlp`).
+        public var isBayesian: Bool { self == .gaussian || self == .mixture }
+
         /// The row's name in the paper.
         public var title: String {
             switch self {
@@ -80,7 +83,7 @@ public enum Blundell2015 {
 
         /// The model it trains, with `seed`.
         public func spec(seed: UInt64) -> ModelSpec {
-            var spec = ModelSpec.defaults(for: method == .sgd || method == .dropout ? .mlp : .bnn)
+            var spec = ModelSpec.defaults(for: method.isBayesian ? .bnn : .mlp)
             spec.hidden = [units, units]
             spec.inputScale = Blundell2015.inputScale
             spec.seed = seed
@@ -90,7 +93,7 @@ public enum Blundell2015 {
             case .gaussian: spec.prior = .gaussian(sigma: 1)
             case .mixture: spec.prior = .mixture(pi: 0.5, negativeLogSigma1: 0, negativeLogSigma2: 6)
             }
-            if spec.kind == .bnn {
+            if method.isBayesian {
                 spec.estimator = Blundell2015.estimator
                 spec.rhoInitial = Blundell2015.rhoInitial
             }
@@ -105,7 +108,7 @@ public enum Blundell2015 {
                                               output: output, data: data)
             options.learningRateDecay = Blundell2015.learningRateDecay
             options.validation = validation
-            if spec(seed: 0).kind == .bnn { options.kl = Blundell2015.kl }
+            if method.isBayesian { options.kl = Blundell2015.kl }
             return options
         }
 
@@ -121,7 +124,7 @@ public enum Blundell2015 {
             case .gaussian: words.append("--prior gaussian --prior-sigma 1")
             case .mixture: words.append("--prior mixture --pi 0.5 --neg-log-sigma1 0 --neg-log-sigma2 6")
             }
-            if spec.kind == .bnn {
+            if method.isBayesian {
                 words.append("--estimator \(Blundell2015.estimator) --rho-init \(Blundell2015.rhoInitial) --kl-weighting \(Blundell2015.kl.weighting.rawValue)"
                              + " --kl-scale \(Blundell2015.kl.scale)")
             }

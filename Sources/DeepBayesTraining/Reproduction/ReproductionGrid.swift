@@ -52,6 +52,8 @@ public final class ReproductionGrid {
     public let backend: any Backend
     let progress: ProgressReporter
     let interruption: InterruptionRequest?
+    /// The test set and Fashion-MNIST's (after `testLimit`), read once for all the evaluations.
+    private var testSets: (mnist: Dataset, fashion: Dataset)?
 
     public init(output: URL, epochs: Int, seed: UInt64, validation: Int, trainLimit: Int?, testLimit: Int?, samples: Int, data: DataSource,
                 backend: any Backend, progress: ProgressReporter = ProgressReporter(), interruption: InterruptionRequest? = nil) {
@@ -94,19 +96,16 @@ public final class ReproductionGrid {
         options.resume = FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path)
         let trainer = Trainer(spec: spec, options: options, backend: backend, progress: progress, interruption: interruption)
         try trainer.run()
-        let (_, model, metadata) = try Checkpoint.load(from: trainer.bestURL, on: backend)
-        guard case let .classifier(classifier) = model else {
+        guard case let .classifier(classifier) = try Checkpoint.load(from: trainer.bestURL, on: backend).model else {
             throw DeepBayesError.invalidFile(path: trainer.bestURL.path, reason: "is not a classifier")
         }
         let metrics = try testMetrics(classifier)
-        let lines = try String(contentsOf: trainer.metricsURL, encoding: .utf8).split(separator: "\n")
-        let records = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        let bestEpoch = Int(metadata["deepbayes.epochs"] ?? "") ?? 0
+        let log = try MetricsLog(resuming: trainer.metricsURL, epochs: Int.max)
+        let best = log.best(of: ModelSelection.of(spec.kind))
         let result = CellResult(
-            cell: cell.name, epochs: epochs, bestEpoch: bestEpoch,
-            validationError: records.first { $0["epoch"] as? Int == bestEpoch }.flatMap { ($0["validation_error"] as? NSNumber)?.doubleValue } ?? .nan,
+            cell: cell.name, epochs: epochs, bestEpoch: best?.epoch ?? 0, validationError: best?.value ?? .nan,
             testError: metrics["test_error"] ?? .nan, nll: metrics["nll"] ?? .nan, ece: metrics["ece"] ?? .nan, oodAUROC: metrics["ood_auroc"] ?? .nan,
-            samples: samples, trainSeconds: records.compactMap { ($0["seconds"] as? NSNumber)?.doubleValue }.reduce(0, +),
+            samples: samples, trainSeconds: log.numbers("seconds").map(\.value).reduce(0, +),
             command: cell.trainCommand(epochs: epochs, seed: seed, validation: validation, trainLimit: trainLimit, output: folder.path))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -144,10 +143,11 @@ public final class ReproductionGrid {
 
     /// The test metrics of `classifier` (seed 7, as `deepbayes evaluate`), by name.
     private func testMetrics(_ classifier: ClassifierModel, outOfDistribution: Bool = true) throws -> [String: Double] {
-        let test = try data.mnist(.test), fashion = try outOfDistribution ? data.fashionTest() : nil
         let limit = { (set: Dataset) in self.testLimit.map { set.prefix($0) } ?? set }
+        let sets = try testSets ?? (limit(data.mnist(.test)), limit(data.fashionTest()))
+        testSets = sets
         let metrics = try progress.evaluating { chunkDone in
-            try Evaluation.classifier(classifier, test: limit(test), outOfDistribution: fashion.map(limit), samples: samples, seed: 7,
+            try Evaluation.classifier(classifier, test: sets.mnist, outOfDistribution: outOfDistribution ? sets.fashion : nil, samples: samples, seed: 7,
                                       on: backend, progress: chunkDone)
         }
         return Dictionary(metrics, uniquingKeysWith: { first, _ in first })
