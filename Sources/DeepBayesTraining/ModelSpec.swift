@@ -171,7 +171,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         return normal
     }
 
-    /// The defaults of each model kind (the sizes the README and issues name), with `architecture`:
+    /// The defaults of each model kind (the sizes the README names), with `architecture`:
     /// dropout ½ for mcdropout, none for mlp.
     public static func defaults(for kind: ModelKind, architecture: String = "mlp") -> ModelSpec {
         ModelSpec(kind: kind, architecture: architecture, hidden: kind == .vae ? [400] : [400, 400], latent: 20,
