@@ -26,6 +26,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Seed of the evaluation's sampled noise.")
     var seed: UInt64 = 7
 
+    @Flag(help: "Classifiers: also measure the aleatoric and the epistemic uncertainty on the test images with heavy noise, with heavy blur, and on Fashion-MNIST, with the AUROC of each.")
+    var shifts = false
+
     /// Refuses, at parse time, `--samples` outside 1...`Evaluation.maximumSamples` and a
     /// `--test-limit` below 1 (one above the test set's size means the whole set).
     func validate() throws {
@@ -38,6 +41,9 @@ struct EvaluateCommand: ParsableCommand {
         try reportingErrors {
             let source = DataSource(root: data.map { URL(fileURLWithPath: $0) })
             let (spec, model, _) = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint), on: backend)
+            guard !shifts || spec.kind.isClassifier else {
+                throw DeepBayesError.invalidArgument(operation: "evaluate", reason: "--shifts measures classifiers; \(checkpoint) holds a \(spec.kind.rawValue)")
+            }
             try Validation.checkImageSizes(source, [("mnist", .test)] + (spec.kind.isClassifier ? [("fashion-mnist", .test)] : []))
             let fullTest = try source.mnist(.test)
             let test = testLimit.map { fullTest.prefix($0) } ?? fullTest
@@ -45,10 +51,12 @@ struct EvaluateCommand: ParsableCommand {
             switch model {
             case let .classifier(classifier):
                 let fashion = try source.fashionTest()
-                metrics = try ProgressReporter().evaluating { chunkDone in
-                    try Evaluation.classifier(classifier, test: test, outOfDistribution: testLimit.map { fashion.prefix($0) } ?? fashion,
-                                              samples: samples, seed: seed, on: backend, progress: chunkDone)
+                let ood = testLimit.map { fashion.prefix($0) } ?? fashion
+                let standard = try ProgressReporter().evaluating { chunkDone in
+                    try Evaluation.classifier(classifier, test: test, outOfDistribution: ood, samples: samples, seed: seed, on: backend, progress: chunkDone)
                 }
+                let rows = try shifts ? ShiftEvaluation.run(classifier, test: test, outOfDistribution: ood, samples: samples, seed: seed, on: backend) : []
+                metrics = standard + ShiftEvaluation.metrics(rows)
             case let .vae(vae):
                 metrics = try Evaluation.vae(vae, test: test, seed: seed, on: backend)
             case let .gan(gan):

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeepBayesBackends
+import DeepBayesData
 import DeepBayesFiles
 import DeepBayesNN
 import DeepBayesTraining
@@ -95,6 +96,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dropout probability of mcdropout (default 0.5) and of mlp, while training only (default 0: none).")
     var dropout: Float?
 
+    @Flag(help: "Classifiers: also learn a variance for each logit, the aleatoric uncertainty (Kendall and Gal 2017), trained with the sampled-softmax loss.")
+    var aleatoric = false
+
+    @Option(help: "Classifiers: corrupt this share of the training images with noise or blur of random strength, so that some are ambiguous (0: none).")
+    var corrupt: Float = 0
+
     @Option(help: "Also write steps.jsonl: a line with the losses and the learning rate every N steps.")
     var logEvery: Int?
 
@@ -117,6 +124,8 @@ struct TrainCommand: ParsableCommand {
         try Validation.require(priorSigma.isFinite && priorSigma > 0, "--prior-sigma \(priorSigma) must be a positive finite number")
         try Validation.require(rhoInit.isFinite, "--rho-init \(rhoInit) must be a finite number")
         if let dropout { try Validation.require(dropout >= 0 && dropout < 1, "--dropout \(dropout) must lie in [0, 1)") }
+        try Validation.require(corrupt >= 0 && corrupt <= 1, "--corrupt \(corrupt) must lie in [0, 1]")
+        try Validation.require(model.isClassifier || (!aleatoric && corrupt == 0), "--aleatoric and --corrupt are for the classifiers (bnn, mcdropout, mlp)")
         try Validation.require(out != "", "--out is empty: give the folder the run writes into")
         for (option, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--latent", latent)] + hidden.map({ ("--hidden", $0) }) {
             try Validation.require(value >= 1, "\(option) \(value) must be at least 1")
@@ -176,6 +185,7 @@ struct TrainCommand: ParsableCommand {
         spec.rhoInitial = rhoInit
         if let dropout { spec.dropout = dropout }
         spec.inputScale = inputScale.value
+        spec.logitVariance = aleatoric
         spec.seed = seed
         var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? model.defaultLearningRate,
                                           trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
@@ -183,6 +193,7 @@ struct TrainCommand: ParsableCommand {
         options.learningRateDecay = lrDecay
         options.validation = validation
         options.kl = KLTerm(weighting: klWeighting.weighting, scale: klScale)
+        options.corruption = corrupt > 0 ? try CorruptionAugmentation(fraction: corrupt) : nil
         return (spec.normalized, options)
     }
 
@@ -220,6 +231,7 @@ struct TrainCommand: ParsableCommand {
             options.kl.weighting = known
         }
         options.kl.scale = try number("kl_scale", Float.self) ?? 1
+        options.corruption = try number("corruption", Float.self).map { try CorruptionAugmentation(fraction: $0) }
         options.resume = true
         return (spec, options)
     }

@@ -16,6 +16,8 @@ public enum RandomPurpose: UInt64, Sendable, CaseIterable {
     case measurement
     /// Which training images are held out for validation.
     case splitting
+    /// Noise and blur added to images (`ImageCorruption`: training augmentation, shifted test sets).
+    case corruption
 }
 
 /// The one owner of random-stream numbers: every draw of a run takes its stream from a

@@ -13,6 +13,14 @@ public enum ClassifierArchitecture: String, Sendable, CaseIterable {
 /// A classifier of 28×28 images into 10 classes: Bayes by Backprop (`bayesian`), the same
 /// network with dropout kept on at prediction time (`mcDropout`), or a plain network
 /// (`deterministic`, with dropout while training only, or none).
+///
+/// Any of them may also predict how noisy its logits are (`logitVarianceHead`, Kendall and Gal
+/// 2017): a second last layer, beside the logits layer on the same penultimate features, gives
+/// a log-variance `λ_c` per class; training then minimizes the sampled-softmax loss
+/// (`Tape.sampledSoftmaxCrossEntropy`) over `logitNoiseSamples` draws of the corrupted logits
+/// `f + e^{λ/2} ⊙ ε`, and prediction averages the softmax over as many draws per pass. The
+/// entropy of that average is the aleatoric part the model learned from its data; the spread of
+/// the passes stays the epistemic part.
 public final class ClassifierModel {
     /// How the network expresses uncertainty.
     public enum Kind: Sendable {
@@ -26,14 +34,26 @@ public final class ClassifierModel {
         case deterministic(dropout: Float)
     }
 
+    /// Input to logits.
     public let network: Sequential
+    /// Penultimate features to the logits' log-variances `λ` (`[N, 10]`), when the model learns
+    /// its aleatoric uncertainty; its parameters are named `logit_variance.…`.
+    public let logitVarianceHead: (any Layer)?
     public let architecture: ClassifierArchitecture
     public let kind: Kind
 
+    /// Draws of the logit noise per training step and per prediction pass of a model with a
+    /// `logitVarianceHead`.
+    public static let logitNoiseSamples = 10
+    /// The checkpoint-name prefix of `logitVarianceHead`'s parameters.
+    public static let logitVarianceName = "logit_variance"
+
     /// The network for `kind`; `inputScaling` multiplies the [0, 1] pixels before the first
-    /// layer (a `Scaling` layer at index 0, present only when the factor is not 1).
+    /// layer (a `Scaling` layer at index 0, present only when the factor is not 1);
+    /// `learnsLogitVariance` adds the `logitVarianceHead` (of the same kind of layer as the logits').
     public init(architecture: ClassifierArchitecture, hidden: [Int] = [400, 400], kind: Kind,
-                rhoInitial: Float = BayesDense.defaultRhoInitial, inputScaling: Float = 1, _ initializer: ParameterInitializer) throws {
+                rhoInitial: Float = BayesDense.defaultRhoInitial, inputScaling: Float = 1, learnsLogitVariance: Bool = false,
+                _ initializer: ParameterInitializer) throws {
         self.architecture = architecture
         self.kind = kind
         var layers: [any Layer] = inputScaling == 1 ? [] : [try Scaling(inputScaling)]
@@ -75,12 +95,29 @@ public final class ClassifierModel {
         }
         layers.append(try dense(width, 10))
         network = Sequential(layers)
+        logitVarianceHead = learnsLogitVariance ? try dense(width, 10) : nil
+    }
+
+    /// Every parameter by its checkpoint name: the network's, then the log-variance head's.
+    public var namedParameters: [NamedParameter] {
+        network.namedParameters + (logitVarianceHead?.namedParameters.map { $0.prefixed(Self.logitVarianceName) } ?? [])
+    }
+
+    /// The parameters an optimizer updates, in `namedParameters` order.
+    public var trainableParameters: [Parameter] { namedParameters.map(\.parameter).filter(\.isTrainable) }
+
+    /// The logits of `[N, 784]` images and, with a `logitVarianceHead`, their log-variances.
+    public func outputs(_ images: Variable, _ context: ForwardContext) throws -> (logits: Variable, logVariance: Variable?) {
+        guard let head = logitVarianceHead, let last = network.layers.last else { return (try network(images, context), nil) }
+        let features = try Sequential(Array(network.layers.dropLast()))(images, context)
+        return (try last(features, context), try head(features, context))
     }
 
     /// The sizes of the network `init` builds for `architecture` and `hidden` (Bayesian:
     /// every weight and bias has μ and ρ; `dropout`: a mask after every hidden layer;
     /// `scaled`: the `Scaling` layer's output), worked out without building it.
-    public static func size(architecture: ClassifierArchitecture, hidden: [Int], bayesian: Bool, dropout: Bool, scaled: Bool = false) -> ModelSize {
+    public static func size(architecture: ClassifierArchitecture, hidden: [Int], bayesian: Bool, dropout: Bool, scaled: Bool = false,
+                            logitVariance: Bool = false) -> ModelSize {
         let copies: Double = bayesian ? 2 : 1
         var size = ModelSize()
         var width: Double = 784
@@ -99,13 +136,18 @@ public final class ClassifierModel {
             width = units
         }
         size.dense(width, 10, copies: copies)
+        if logitVariance {
+            size.dense(width, 10, copies: copies)
+            size.elementwise(10 * Double(2 * logitNoiseSamples))
+        }
         return size
     }
 
     /// The per-item training loss of a minibatch of `[B, 784]` images and `[B]` labels, minibatch
     /// `batch` (from 0) of an epoch that `objective` describes: `(πᵢ · KL + Σ NLL) / B` for the
     /// Bayesian model (the `BayesianObjective` scaling, divided by the batch size so that
-    /// learning rates read as for a mean loss), the mean NLL for the others.
+    /// learning rates read as for a mean loss), the mean NLL for the others. The NLL is the
+    /// cross-entropy, or with a `logitVarianceHead` the sampled-softmax loss.
     public func loss(images: Tensor, labels: Tensor, objective: BayesianObjective, batch: Int = 0, _ context: ForwardContext) throws -> Variable {
         try lossTerms(images: images, labels: labels, objective: objective, batch: batch, context).loss
     }
@@ -115,7 +157,7 @@ public final class ClassifierModel {
     public func lossTerms(images: Tensor, labels: Tensor, objective: BayesianObjective, batch: Int = 0, _ context: ForwardContext) throws
         -> (loss: Variable, kl: Variable?, nll: Variable) {
         let tape = context.tape
-        let nll = try tape.crossEntropy(logits: network(tape.constant(images), context), labels: labels)
+        let nll = try negativeLogLikelihoods(images: tape.constant(images), labels: labels, context)
         let items = Float(images.shape[0])
         switch kind {
         case .bayesian:
@@ -126,6 +168,15 @@ public final class ClassifierModel {
             let mean = try tape.mean(nll)
             return (mean, nil, mean)
         }
+    }
+
+    /// The per-item NLL `[B]`: the cross-entropy of the logits, or with a `logitVarianceHead` the
+    /// sampled-softmax loss over `logitNoiseSamples` noise draws from `context`'s streams.
+    func negativeLogLikelihoods(images: Variable, labels: Tensor, _ context: ForwardContext) throws -> Variable {
+        let (logits, logVariance) = try outputs(images, context)
+        guard let logVariance else { return try context.tape.crossEntropy(logits: logits, labels: labels) }
+        let noise = try (0..<Self.logitNoiseSamples).map { _ in try context.backend.randomNormal(logits.shape, context.nextRandomStream()) }
+        return try context.tape.sampledSoftmaxCrossEntropy(logits: logits, logVariance: logVariance, labels: labels, noise: noise)
     }
 
     /// Whether predictions vary from pass to pass (Bayesian weights or MC dropout): a
@@ -140,8 +191,30 @@ public final class ClassifierModel {
         try Sequential(Array(network.layers.dropLast()))(context.tape.constant(images), context).value
     }
 
-    /// `samples` sampled passes over `[N, 784]` images (see `BayesianPrediction.classify`).
+    /// `samples` sampled passes over `[N, 784]` images (see `BayesianPrediction.classify`); with
+    /// a `logitVarianceHead` each pass's probabilities are the softmax averaged over
+    /// `logitNoiseSamples` draws of its corrupted logits, and the prediction also holds the mean
+    /// logit variance `(1/T) Σ_t (1/C) Σ_c e^{λ_c}` of each input.
     public func predict(images: Tensor, samples: Int, seed: UInt64) throws -> ClassifierPrediction {
-        try BayesianPrediction.classify(network, input: images, samples: samplesPredictions ? samples : 1, seed: seed)
+        let passes = samplesPredictions ? samples : 1
+        guard logitVarianceHead != nil else { return try BayesianPrediction.classify(network, input: images, samples: passes, seed: seed) }
+        let backend = images.backend
+        var varianceSum: Tensor?
+        var prediction = try BayesianPrediction.classify(samples: passes, seed: seed, on: backend) { context in
+            let (logits, logVariance) = try outputs(context.tape.constant(images), context)
+            let variance = try backend.apply(.exp, logVariance!.value)
+            let scale = try backend.apply(.sqrt, variance)
+            varianceSum = try varianceSum.map { try backend.combine(.add, $0, variance) } ?? variance
+            var sum: Tensor?
+            for _ in 0..<Self.logitNoiseSamples {
+                let noise = try backend.randomNormal(logits.shape, context.nextRandomStream())
+                let probabilities = try backend.softmax(of: backend.combine(.add, logits.value, backend.combine(.multiply, scale, noise)))
+                sum = try sum.map { try backend.combine(.add, $0, probabilities) } ?? probabilities
+            }
+            return try backend.scaled(sum!, by: 1 / Float(Self.logitNoiseSamples))
+        }
+        let perInput = try backend.scaled(backend.sum(varianceSum!, keepingAxis: 0), by: 1 / Float(passes * prediction.classes)).toArray()
+        prediction.logitVariance = perInput
+        return prediction
     }
 }

@@ -28,7 +28,7 @@ public enum Evaluation {
     /// `ClassifierPrediction`s of `dataset`, chunk by chunk, stitched together.
     static func predict(_ model: ClassifierModel, _ dataset: Dataset, samples: Int, seed: UInt64, on backend: any Backend,
                         chunkDone: () -> Void = {}) throws -> ClassifierPrediction {
-        var probabilities: [Float] = [], predictive: [Float] = [], expected: [Float] = [], information: [Float] = []
+        var probabilities: [Float] = [], predictive: [Float] = [], expected: [Float] = [], information: [Float] = [], variance: [Float]?
         for (index, range) in chunks(dataset.count).enumerated() {
             let part = try model.predict(images: images(dataset, range, on: backend), samples: samples, seed: seed &+ UInt64(index))
             chunkDone()
@@ -36,9 +36,12 @@ public enum Evaluation {
             predictive += part.predictiveEntropy
             expected += part.expectedEntropy
             information += part.mutualInformation
+            if let logitVariance = part.logitVariance { variance = (variance ?? []) + logitVariance }
         }
-        return ClassifierPrediction(classes: MNISTFamily.classCount, meanProbabilities: probabilities, predictiveEntropy: predictive,
-                                    expectedEntropy: expected, mutualInformation: information)
+        var prediction = ClassifierPrediction(classes: MNISTFamily.classCount, meanProbabilities: probabilities, predictiveEntropy: predictive,
+                                              expectedEntropy: expected, mutualInformation: information)
+        prediction.logitVariance = variance
+        return prediction
     }
 
     /// `test_error`, `nll`, `ece` on `test`, and with `outOfDistribution` also `ood_auroc`

@@ -18,7 +18,7 @@ extension ModelSpec {
             if kind != .bnn, !(dropout >= 0 && dropout < 1) { throw invalid("dropout \(dropout) must lie in [0, 1)") }
             guard inputScale > 0, inputScale.isFinite else { throw invalid("input scale \(inputScale) must be a positive finite number") }
             return ClassifierModel.size(architecture: architecture, hidden: hidden, bayesian: kind == .bnn,
-                                        dropout: kind != .bnn && dropout > 0, scaled: inputScaling != 1)
+                                        dropout: kind != .bnn && dropout > 0, scaled: inputScaling != 1, logitVariance: logitVariance)
         case .vae:
             guard architecture == "mlp", hidden.count == 1 else {
                 throw invalid("the VAE is an mlp with one hidden layer, got \(architecture) \(hidden)")
@@ -41,8 +41,8 @@ extension ModelSpec {
     /// [400, 400]", "vae, hidden [400], latent 20", "gan dcgan".
     public var sizeSummary: String {
         switch kind {
-        case .mlp where architecture == "mlp": return "mlp, hidden \(hidden)"
-        case .bnn, .mcdropout, .mlp: return "\(kind.rawValue) \(architecture), hidden \(hidden)"
+        case .mlp where architecture == "mlp": return "mlp, hidden \(hidden)" + (logitVariance ? ", logit variance" : "")
+        case .bnn, .mcdropout, .mlp: return "\(kind.rawValue) \(architecture), hidden \(hidden)" + (logitVariance ? ", logit variance" : "")
         case .vae: return "vae, hidden \(hidden), latent \(latent)"
         case .gan: return "gan \(architecture)"
         }

@@ -71,6 +71,9 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     /// What the classifiers multiply a pixel's byte value (0...255) by: 1/255 (pixels in
     /// [0, 1]) by default, 1/126 as Blundell et al. do.
     public var inputScale: Float
+    /// Whether the classifier also learns a variance for each logit, its aleatoric uncertainty
+    /// (Kendall and Gal 2017; `ClassifierModel.logitVarianceHead`).
+    public var logitVariance: Bool
     /// The seed of the initial values and of every random stream of training.
     public var seed: UInt64
 
@@ -78,29 +81,30 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public static let byteScale: Float = 1 / 255
 
     enum CodingKeys: String, CodingKey {
-        case kind, architecture, hidden, latent, prior, estimator, rhoInitial, dropout, inputScale, seed
+        case kind, architecture, hidden, latent, prior, estimator, rhoInitial, dropout, inputScale, logitVariance, seed
     }
 
     /// The fields a model of `kind` has: a checkpoint stores these only, and a description
     /// lacking one of them is refused naming it (except those of `optionalFields`).
     static func fields(of kind: ModelKind) -> [CodingKeys] {
         switch kind {
-        case .bnn: return [.kind, .architecture, .hidden, .prior, .estimator, .rhoInitial, .inputScale, .seed]
-        case .mcdropout, .mlp: return [.kind, .architecture, .hidden, .dropout, .inputScale, .seed]
+        case .bnn: return [.kind, .architecture, .hidden, .prior, .estimator, .rhoInitial, .inputScale, .logitVariance, .seed]
+        case .mcdropout, .mlp: return [.kind, .architecture, .hidden, .dropout, .inputScale, .logitVariance, .seed]
         case .vae: return [.kind, .architecture, .hidden, .latent, .seed]
         case .gan: return [.kind, .architecture, .seed]
         }
     }
 
-    /// Fields that checkpoints of version 1.1 and before do not store: absent, they take the
-    /// default (`inputScale` 1/255, which those checkpoints were trained with).
-    static let optionalFields: Set<String> = [CodingKeys.inputScale.rawValue]
+    /// Fields that older checkpoints do not store: absent, they take the default with which
+    /// those checkpoints were trained (`inputScale` 1/255, before version 1.2; no
+    /// `logitVariance`, before 1.3).
+    static let optionalFields: Set<String> = [CodingKeys.inputScale.rawValue, CodingKeys.logitVariance.rawValue]
 
     /// The factor the classifier applies to its [0, 1] pixels: `inputScale · 255`.
     public var inputScaling: Float { inputScale == Self.byteScale ? 1 : inputScale * 255 }
 
     public init(kind: ModelKind, architecture: String, hidden: [Int], latent: Int, prior: PriorSpec, estimator: String,
-                rhoInitial: Float, dropout: Float, inputScale: Float = ModelSpec.byteScale, seed: UInt64) {
+                rhoInitial: Float, dropout: Float, inputScale: Float = ModelSpec.byteScale, logitVariance: Bool = false, seed: UInt64) {
         self.kind = kind
         self.architecture = architecture
         self.hidden = hidden
@@ -110,6 +114,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         self.rhoInitial = rhoInitial
         self.dropout = dropout
         self.inputScale = inputScale
+        self.logitVariance = logitVariance
         self.seed = seed
     }
 
@@ -133,6 +138,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         rhoInitial = try field(.rhoInitial, rhoInitial)
         dropout = try field(.dropout, dropout)
         inputScale = try field(.inputScale, inputScale)
+        logitVariance = try field(.logitVariance, logitVariance)
         seed = try field(.seed, seed)
     }
 
@@ -150,6 +156,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
             case .rhoInitial: try container.encode(rhoInitial, forKey: key)
             case .dropout: try container.encode(dropout, forKey: key)
             case .inputScale: try container.encode(inputScale, forKey: key)
+            case .logitVariance: try container.encode(logitVariance, forKey: key)
             case .seed: try container.encode(seed, forKey: key)
             }
         }
@@ -168,6 +175,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         if fields.contains(.rhoInitial) { normal.rhoInitial = rhoInitial }
         if fields.contains(.dropout) { normal.dropout = dropout }
         if fields.contains(.inputScale) { normal.inputScale = inputScale }
+        if fields.contains(.logitVariance) { normal.logitVariance = logitVariance }
         return normal
     }
 
@@ -206,6 +214,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         case is String.Type: return "a string"
         case is Int.Type, is UInt64.Type, is Float.Type, is Double.Type: return "a number"
         case is [Int].Type: return "an array of numbers"
+        case is Bool.Type: return "true or false"
         default: return "of the expected kind"
         }
     }

@@ -22,6 +22,9 @@ public enum TorchExport {
         var build: String
         switch model {
         case let .classifier(classifier):
+            guard classifier.logitVarianceHead == nil else {
+                throw DeepBayesError.invalidArgument(operation: "export", reason: "a classifier with a learned logit variance has two outputs and no nn.Sequential form; export supports the others")
+            }
             build = "    return " + (try sequential(classifier.network, prefix: "", into: &tensors))
         case let .vae(vae):
             let encoder = try sequential(vae.encoder, prefix: "encoder.", into: &tensors)

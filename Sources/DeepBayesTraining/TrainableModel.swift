@@ -28,7 +28,7 @@ public enum TrainableModel {
             default: kind = .deterministic(dropout: spec.dropout)
             }
             self = .classifier(try ClassifierModel(architecture: architecture, hidden: spec.hidden, kind: kind, rhoInitial: spec.rhoInitial,
-                                                   inputScaling: spec.inputScaling, initializer))
+                                                   inputScaling: spec.inputScaling, learnsLogitVariance: spec.logitVariance, initializer))
         case .vae:
             guard spec.architecture == "mlp", spec.hidden.count == 1 else {
                 throw DeepBayesError.invalidArgument(operation: "vae", reason: "the VAE is an mlp with one hidden layer, got \(spec.architecture) \(spec.hidden)")
@@ -45,7 +45,7 @@ public enum TrainableModel {
     /// Every parameter and buffer by its checkpoint name.
     public var namedParameters: [NamedParameter] {
         switch self {
-        case let .classifier(model): return model.network.namedParameters
+        case let .classifier(model): return model.namedParameters
         case let .vae(model): return model.namedParameters
         case let .gan(model): return model.namedParameters
         }

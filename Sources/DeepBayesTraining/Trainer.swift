@@ -29,6 +29,8 @@ public struct TrainingOptions: Sendable {
     public var validation: Int?
     /// How a Bayesian classifier's KL enters the minibatch losses (its spread over an epoch, β).
     public var kl = KLTerm()
+    /// Noise and blur added to a share of the training images (classifiers; nil: none).
+    public var corruption: CorruptionAugmentation?
     public var output: URL
     public var data: DataSource
 
@@ -148,9 +150,11 @@ public final class Trainer {
             let skipped = epoch == position.epochs + 1 ? position.batches : 0
             var totals = skipped > 0 ? partial : []
             for (index, batch) in batches.enumerated() where index >= skipped {
-                let images = try backend.tensor(batch.images, shape: batch.imageShape)
-                let labels = try backend.tensor(batch.labels, shape: batch.labelShape)
                 let pass = UInt64(epoch - 1) * UInt64(batches.count) + UInt64(index)
+                var pixels = batch.images
+                options.corruption?.apply(to: &pixels, count: batch.count, side: train.rows, seed: spec.seed, step: pass)
+                let images = try backend.tensor(pixels, shape: batch.imageShape)
+                let labels = try backend.tensor(batch.labels, shape: batch.labelShape)
                 let losses = try step(images: images, labels: labels, pass: pass, batches: batches.count)
                 try divergence.checkStep(losses, epoch: epoch, batch: index + 1)
                 try stepLog?.record(step: Int(pass) + 1, epoch: epoch, batch: index + 1, learningRate: rate, losses: losses)
@@ -299,6 +303,7 @@ public final class Trainer {
         if let validation = options.validation { record["deepbayes.validation"] = String(validation) }
         record["deepbayes.kl_weighting"] = options.kl.weighting.rawValue
         record["deepbayes.kl_scale"] = String(options.kl.scale)
+        if let corruption = options.corruption { record["deepbayes.corruption"] = String(corruption.fraction) }
         return record
     }
 

@@ -24,8 +24,8 @@ public final class TrainingStep {
         switch model {
         case let .classifier(classifier):
             let optimizer = Adam(AdamConfiguration(learningRate: learningRate))
-            let parameters = classifier.network.trainableParameters
-            optimized = [(optimizer, classifier.network.namedParameters.filter(\.parameter.isTrainable))]
+            let parameters = classifier.trainableParameters
+            optimized = [(optimizer, classifier.namedParameters.filter(\.parameter.isTrainable))]
             body = { images, labels, pass, batches in
                 let tape = Tape(backend: backend)
                 let objective = try BayesianObjective(numberOfBatches: batches, kl: kl)

@@ -32,9 +32,9 @@ import Testing
         #expect(loadedSpec.latent == (kind == .vae ? 3 : 20) && loadedSpec.prior == (kind == .bnn ? .gaussian(sigma: 0.7) : .mixture()))
         let stored = try #require(metadata[Checkpoint.specKey])
         let keys = try #require(try JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [String: Any]).keys.sorted()
-        let expected: [ModelKind: [String]] = [.bnn: ["architecture", "estimator", "hidden", "inputScale", "kind", "prior", "rhoInitial", "seed"],
-                                               .mcdropout: ["architecture", "dropout", "hidden", "inputScale", "kind", "seed"],
-                                               .mlp: ["architecture", "dropout", "hidden", "inputScale", "kind", "seed"],
+        let expected: [ModelKind: [String]] = [.bnn: ["architecture", "estimator", "hidden", "inputScale", "kind", "logitVariance", "prior", "rhoInitial", "seed"],
+                                               .mcdropout: ["architecture", "dropout", "hidden", "inputScale", "kind", "logitVariance", "seed"],
+                                               .mlp: ["architecture", "dropout", "hidden", "inputScale", "kind", "logitVariance", "seed"],
                                                .vae: ["architecture", "hidden", "kind", "latent", "seed"], .gan: ["architecture", "kind", "seed"]]
         #expect(keys == expected[kind])
         #expect(metadata["note"] == "test" && metadata[Checkpoint.kindKey] == kind.rawValue)

@@ -16,6 +16,9 @@ public struct ClassifierPrediction {
     public let predictiveEntropy: [Float]
     public let expectedEntropy: [Float]
     public let mutualInformation: [Float]
+    /// The mean predicted logit variance of each input, for a model that learns it (Kendall and
+    /// Gal's aleatoric measure); nil for the others.
+    public var logitVariance: [Float]?
 
     public init(classes: Int, meanProbabilities: [Float], predictiveEntropy: [Float], expectedEntropy: [Float], mutualInformation: [Float]) {
         self.classes = classes
@@ -43,6 +46,33 @@ public enum BayesianPrediction {
     /// the summaries are read back.
     public static func classify(samples: Int, seed: UInt64, firstPass: RandomPass = RandomPass(.evaluation, index: 0), on backend: any Backend,
                                 logits: (ForwardContext) throws -> Variable) throws -> ClassifierPrediction {
+        try summarize(samples: samples, seed: seed, firstPass: firstPass, on: backend) { context in
+            let output = try logits(context).value
+            guard output.shape.rank == 2 else {
+                throw DeepBayesError.shapeMismatch(operation: "classify", reason: "logits \(output.shape) must be [N, C]")
+            }
+            let logProbabilities = try backend.logSoftmax(of: output)
+            return (try backend.apply(.exp, logProbabilities), logProbabilities)
+        }
+    }
+
+    /// `classify` for passes that give class probabilities `[N, C]` directly (a softmax already
+    /// averaged over logit noise); their logarithms are taken of `p + 10⁻³⁰`, so that a
+    /// probability that underflowed to 0 adds 0 to the entropy.
+    public static func classify(samples: Int, seed: UInt64, firstPass: RandomPass = RandomPass(.evaluation, index: 0), on backend: any Backend,
+                                probabilities: (ForwardContext) throws -> Tensor) throws -> ClassifierPrediction {
+        try summarize(samples: samples, seed: seed, firstPass: firstPass, on: backend) { context in
+            let output = try probabilities(context)
+            guard output.shape.rank == 2 else {
+                throw DeepBayesError.shapeMismatch(operation: "classify", reason: "probabilities \(output.shape) must be [N, C]")
+            }
+            return (output, try backend.apply(.log, backend.scaled(output, by: 1, plus: 1e-30)))
+        }
+    }
+
+    /// The passes' probabilities and log-probabilities, averaged and summarized on the device.
+    private static func summarize(samples: Int, seed: UInt64, firstPass: RandomPass, on backend: any Backend,
+                                  pass: (ForwardContext) throws -> (probabilities: Tensor, logProbabilities: Tensor)) throws -> ClassifierPrediction {
         guard samples >= 1 else {
             throw DeepBayesError.invalidArgument(operation: "classify", reason: "needs at least one sample, got \(samples)")
         }
@@ -51,12 +81,7 @@ public enum BayesianPrediction {
         for t in 0..<samples {
             let context = ForwardContext(tape: Tape(backend: backend, recordsGradients: false), mode: .inference,
                                          seed: seed, pass: firstPass.advanced(by: t))
-            let output = try logits(context).value
-            guard output.shape.rank == 2 else {
-                throw DeepBayesError.shapeMismatch(operation: "classify", reason: "logits \(output.shape) must be [N, C]")
-            }
-            let logProbabilities = try backend.logSoftmax(of: output)
-            let probabilities = try backend.apply(.exp, logProbabilities)
+            let (probabilities, logProbabilities) = try pass(context)
             let entropy = try backend.scaled(backend.sum(backend.combine(.multiply, probabilities, logProbabilities), keepingAxis: 0), by: -1)
             probabilitySum = try probabilitySum.map { try backend.combine(.add, $0, probabilities) } ?? probabilities
             entropySum = try entropySum.map { try backend.combine(.add, $0, entropy) } ?? entropy
