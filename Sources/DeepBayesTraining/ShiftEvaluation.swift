@@ -13,7 +13,9 @@ import Foundation
 /// aleatoric part (expected entropy `(1/T) Σ_t H[p_t]`, nats), the mean epistemic part (mutual
 /// information `H[p̄] − (1/T) Σ_t H[p_t]`), their ratios to the clean images', and the AUROC
 /// with which each part tells the shifted images (positive) from the clean ones; for a model
-/// that learns its logit variance also the AUROC of that variance.
+/// that learns its logit variance also the mean of that variance and its AUROC: Kendall and
+/// Gal's own aleatoric measure, which unlike the expected entropy does not also rise because
+/// the logits themselves are unsure.
 public enum ShiftEvaluation {
     /// The corruptions of the test images: additive noise of std 0.5 (pixels in [0, 1]) and a
     /// Gaussian blur of 2 pixels.
@@ -30,8 +32,9 @@ public enum ShiftEvaluation {
         public let meanAleatoric: Double, meanEpistemic: Double
         /// AUROCs against the clean images (0.5 for the clean row itself).
         public let aleatoricAUROC: Double, epistemicAUROC: Double
-        /// The AUROC of the mean logit variance (models that learn it).
-        public let logitVarianceAUROC: Double?
+        /// The mean logit variance `e^λ` (Kendall and Gal's aleatoric measure) and its AUROC, for
+        /// models that learn it.
+        public let meanLogitVariance: Double?, logitVarianceAUROC: Double?
     }
 
     /// The clean row first, then one per corruption, then Fashion-MNIST (`outOfDistribution`).
@@ -46,6 +49,7 @@ public enum ShiftEvaluation {
                 meanAleatoric: mean(prediction.expectedEntropy), meanEpistemic: mean(prediction.mutualInformation),
                 aleatoricAUROC: ClassificationMetrics.areaUnderROC(positives: prediction.expectedEntropy, negatives: clean.expectedEntropy),
                 epistemicAUROC: ClassificationMetrics.areaUnderROC(positives: prediction.mutualInformation, negatives: clean.mutualInformation),
+                meanLogitVariance: prediction.logitVariance.map(mean),
                 logitVarianceAUROC: prediction.logitVariance.flatMap { shifted in
                     clean.logitVariance.map { ClassificationMetrics.areaUnderROC(positives: shifted, negatives: $0) }
                 })
@@ -66,6 +70,7 @@ public enum ShiftEvaluation {
             let key = row.shift.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
             var fields: [(String, Double)] = row.error.map { [("\(key)_error", $0)] } ?? []
             fields += [("\(key)_aleatoric", row.meanAleatoric), ("\(key)_epistemic", row.meanEpistemic)]
+            if let variance = row.meanLogitVariance { fields.append(("\(key)_logit_variance", variance)) }
             if row.shift != "clean" {
                 fields += [("\(key)_aleatoric_auroc", row.aleatoricAUROC), ("\(key)_epistemic_auroc", row.epistemicAUROC)]
                 if let variance = row.logitVarianceAUROC { fields.append(("\(key)_logit_variance_auroc", variance)) }

@@ -24,9 +24,9 @@ import Testing
                                                  "--test-limit", "40", "--samples", "3", "--shifts"])
         try #require(evaluate.status == 0, "\(evaluate.error)")
         let metrics = try TrainingCommandTests.jsonObject(evaluate.output)
-        var keys = TrainingCommandTests.metricKeys("bnn") + ["clean_error", "clean_aleatoric", "clean_epistemic"]
+        var keys = TrainingCommandTests.metricKeys("bnn") + ["clean_error", "clean_aleatoric", "clean_epistemic", "clean_logit_variance"]
         for shift in ["noise_0.5", "blur_2.0", "fashion_mnist"] {
-            keys += ["\(shift)_aleatoric", "\(shift)_epistemic", "\(shift)_aleatoric_auroc", "\(shift)_epistemic_auroc", "\(shift)_logit_variance_auroc"]
+            keys += ["\(shift)_aleatoric", "\(shift)_epistemic", "\(shift)_logit_variance", "\(shift)_aleatoric_auroc", "\(shift)_epistemic_auroc", "\(shift)_logit_variance_auroc"]
             if shift != "fashion_mnist" { keys.append("\(shift)_error") }
         }
         for key in keys { #expect(metrics[key] is NSNumber, "evaluate --shifts lacks \(key): \(metrics)") }
