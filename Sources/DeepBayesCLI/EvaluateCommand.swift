@@ -47,7 +47,7 @@ struct EvaluateCommand: ParsableCommand {
                 let fashion = try source.fashionTest()
                 metrics = try ProgressReporter().evaluating { chunkDone in
                     try Evaluation.classifier(classifier, test: test, outOfDistribution: testLimit.map { fashion.prefix($0) } ?? fashion,
-                                              samples: samples, seed: seed, on: backend, progress: chunkDone)
+                                              samples: samples, seed: seed, on: backend, progress: chunkDone).metrics
                 }
             case let .vae(vae):
                 metrics = try Evaluation.vae(vae, test: test, seed: seed, on: backend)
