@@ -1,9 +1,11 @@
 import Foundation
 
 /// A self-contained HTML page assembled from escaped text and elements: one `<style>` in the
-/// head, no scripts, no external files. The page is also well-formed XML (every element
-/// closed, void elements written `<img ... />`, only the five XML entities), so any XML
-/// parser can check it.
+/// head, no scripts, no external files. Its content security policy (`contentSecurityPolicy`)
+/// lets a browser load nothing but the page's own inline style and `data:` images, and makes
+/// it report anything else it was asked to load. The page is also well-formed XML (every
+/// element closed, void elements written `<img ... />`, no named entities but XML's), so any
+/// XML parser can check it.
 struct HTMLDocument {
     /// The page title (`<title>` and nothing else).
     var title: String
@@ -31,6 +33,9 @@ struct HTMLDocument {
         code { font-size: 12px; }
         """
 
+    /// Nothing from the network or from other files: inline style and `data:` images only.
+    static let contentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
     /// The whole page.
     var html: String {
         """
@@ -38,6 +43,7 @@ struct HTMLDocument {
         <html lang="en">
         <head>
         <meta charset="utf-8" />
+        <meta http-equiv="Content-Security-Policy" content="\(Self.escaped(Self.contentSecurityPolicy))" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>\(Self.escaped(title))</title>
         <style>
