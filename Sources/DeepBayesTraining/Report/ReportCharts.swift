@@ -46,13 +46,13 @@ enum ReportCharts {
                         : "train_nll = −(1/B) Σ log p(y|x, w), w ~ q(w): how badly one sampled network fits the minibatch."))
                 }
             }
-        }
-        let rates = metrics.series("learning_rate", by: "epoch")
-        if let top = rates.y.max(), top > 0 {
-            var rate = SVGChart(title: "Learning rate by epoch", xLabel: "epoch", yLabel: "learning rate",
-                                series: [.line(name: "Adam learning rate", x: rates.x, y: rates.y)])
-            rate.yRange = 0...(top * 1.25)
-            figures.append(ReportFigure(markup: try rate.svg(), caption: "The rate of epoch e is lr · decay^(e−1) (--lr, --lr-decay)."))
+            let rates = table.series("learning_rate", by: axis)
+            if axis == "epoch", let top = rates.y.max(), top > 0 {
+                var rate = SVGChart(title: "Learning rate by epoch", xLabel: "epoch", yLabel: "learning rate",
+                                    series: [.line(name: "Adam learning rate", x: rates.x, y: rates.y)])
+                rate.yRange = 0...(top * 1.25)
+                figures.append(ReportFigure(markup: try rate.svg(), caption: "The rate of epoch e is lr · decay^(e−1) (--lr, --lr-decay)."))
+            }
         }
         return figures
     }
@@ -105,6 +105,8 @@ enum ReportCharts {
             let edges = (0...histogramBins).map { kind.top * Double($0) / Double(histogramBins) }
             var series = [outline("\(set) (\(test.count) images)", kind.values(test), edges: edges)]
             if let ood { series.append(outline("\(outOfDistribution) (\(ood.count) images)", kind.values(ood), edges: edges)) }
+            series.append(meanMarker(set, kind.values(test)))
+            if let ood { series.append(meanMarker(outOfDistribution, kind.values(ood))) }
             let chart = SVGChart(title: "\(kind.title): \(set)" + (ood == nil ? "" : " vs \(outOfDistribution)"), xLabel: kind.x,
                                  yLabel: "fraction of the images", series: series)
             return ReportFigure(markup: try chart.svg(), caption: kind.caption)
@@ -163,6 +165,18 @@ enum ReportCharts {
         case "frechet_distance": return "‖μ_g − μ_r‖² + tr(Σ_g + Σ_r − 2(Σ_g Σ_r)^½) between the scorer's features of generated and \(images): lower is closer."
         default: return "\(key) after every epoch, on the \(images)."
         }
+    }
+
+    /// A dashed line at the mean of `values`, named with it.
+    static func meanMarker(_ set: String, _ values: [Float]) -> SVGChart.Series {
+        let average = mean(values)
+        return .marker(name: "mean over \(set): \(number(average))", x: average)
+    }
+
+    /// The mean of the finite `values` (NaN for none).
+    static func mean(_ values: [Float]) -> Double {
+        let finite = values.filter(\.isFinite)
+        return finite.reduce(0.0) { $0 + Double($1) } / Double(finite.count)
     }
 
     /// Up to four significant digits.

@@ -70,7 +70,7 @@ public struct TrainingReport {
         let state = finished ? "finished after \(epoch) of \(epochs) epochs" : "epoch \(epoch) of \(epochs), training"
         let dateText = ISO8601DateFormatter().string(from: date)
         page.body.append(HTMLDocument.element("h1", HTMLDocument.escaped(title)))
-        page.body.append(HTMLDocument.element("p", [("class", "status")], HTMLDocument.escaped("\(state) · device \(device) · written \(dateText)")))
+        page.body.append(HTMLDocument.element("p", [("class", "status")], HTMLDocument.escaped("\(state) · device \(device) · written \(dateText) · the run rewrites this page after every epoch: reload to follow it")))
         page.body.append(HTMLDocument.element("div", [("class", "grid")],
             HTMLDocument.element("div", HTMLDocument.element("h2", "Model") + HTMLDocument.table(header: ["field", "value"], rows: try modelRows()))
                 + HTMLDocument.element("div", HTMLDocument.element("h2", "Training options") + HTMLDocument.table(header: ["option", "value"], rows: options.map { [$0.0, $0.1] }))))
