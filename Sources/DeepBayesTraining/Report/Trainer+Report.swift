@@ -8,11 +8,14 @@ extension Trainer {
     /// `steps.jsonl` on disk, the pictures written so far and a classifier's last evaluation.
     func writeReport(epochs: Int, finished: Bool, log: MetricsLog, classifier: ClassifierEvaluation?) throws {
         var shown = trainingRecord(position: TrainingPosition(epochs: epochs, batches: 0))
-        shown.removeValue(forKey: "deepbayes.epochs")
-        shown.removeValue(forKey: TrainingState.positionKey)
+        // The position is the page's status line; the KL and the sampled passes are options of some kinds only.
+        var hidden = ["deepbayes.epochs", TrainingState.positionKey]
+        if spec.kind != .bnn { hidden += ["deepbayes.kl_weighting", "deepbayes.kl_scale"] }
+        if !spec.kind.isClassifier { hidden.append("deepbayes.samples") }
+        for key in hidden { shown.removeValue(forKey: key) }
         var rows = shown.sorted { $0.key < $1.key }.map { (String($0.key.dropFirst("deepbayes.".count)), $0.value) }
         if let every = options.logEvery { rows.append(("log_every", String(every))) }
-        rows.append(("output", options.output.path))
+        rows.append(("output", options.output.relativePath))
         let steps = options.logEvery == nil ? nil : (try? String(contentsOf: stepsURL, encoding: .utf8)).map(MetricsLog.table(of:))
         let pictures = [(samplesURL, "Samples", "64 images from the model: " + (spec.kind == .vae ? "the decoder's mean σ(decoder(z)) for z ~ N(0, I)."
                                                                                   : "G(z) of the averaged generator for fresh noise z.")),
