@@ -48,10 +48,13 @@ public enum ClassificationMetrics {
     /// confidence and the fraction of them whose most probable class is the label (NaN when
     /// the bin is empty).
     public struct ReliabilityBin: Equatable, Sendable {
-        public let lower: Double
-        public let upper: Double
+        /// The bin's confidence range, `[lower, upper)`.
+        public let lower: Double, upper: Double
+        /// The rows in the bin, `n_b`.
         public let count: Int
+        /// Their mean top probability, `confidence_b`.
         public let confidence: Double
+        /// The fraction of them classified right, `accuracy_b`.
         public let accuracy: Double
     }
 

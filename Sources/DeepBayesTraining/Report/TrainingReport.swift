@@ -14,10 +14,14 @@ import Foundation
 public struct TrainingReport {
     /// A picture of the run shown as it is: a PNG file's bytes, its title and caption.
     public struct Picture {
+        /// The heading above the picture.
         public var title: String
+        /// The sentence below it: what it shows.
         public var caption: String
+        /// The PNG file's bytes, shown inline as they are.
         public var png: Data
 
+        /// A picture with its words.
         public init(title: String, caption: String, png: Data) {
             self.title = title
             self.caption = caption
@@ -25,6 +29,7 @@ public struct TrainingReport {
         }
     }
 
+    /// The model trained.
     public var spec: ModelSpec
     /// The training options as name and value, in the order shown.
     public var options: [(String, String)]
@@ -42,10 +47,12 @@ public struct TrainingReport {
     public var steps: MetricsLog.Table?
     /// A classifier's last evaluation, with its predictions (nil before the first one).
     public var classifier: ClassifierEvaluation?
+    /// The pictures the run wrote (a generative model's samples).
     public var pictures: [Picture]
     /// When the page was made.
     public var date: Date
 
+    /// A report of the run so described (see the properties).
     public init(spec: ModelSpec, options: [(String, String)], device: String, epoch: Int, epochs: Int, finished: Bool, validation: Bool,
                 metrics: MetricsLog.Table, steps: MetricsLog.Table? = nil, classifier: ClassifierEvaluation? = nil, pictures: [Picture] = [],
                 date: Date = Date()) {
