@@ -190,7 +190,7 @@ public final class Trainer {
             try writeReport(epochs: epoch, finished: false, log: log, classifier: predictions)
             progress.epoch(summary(epoch: epoch, seconds: trainSeconds, averages + last))
         }
-        if last.isEmpty { try writePictures(model) }
+        if last.isEmpty { try writePictures(model) }  // no epoch ran (a finished run resumed): the checkpoint's pictures
         try writeReport(epochs: max(position.epochs, options.epochs), finished: true, log: log, classifier: predictions)
         return last
     }

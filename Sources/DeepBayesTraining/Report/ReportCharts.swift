@@ -17,8 +17,8 @@ enum ReportCharts {
     /// Bins of the entropy and mutual-information histograms.
     static let histogramBins = 30
 
-    /// The columns of `metrics.jsonl` that are not evaluation metrics: the epoch, its time, its
-    /// learning rate, and the training losses (`isLoss`).
+    /// The columns of `metrics.jsonl` and `steps.jsonl` that are not evaluation metrics: the
+    /// epoch (step, batch), its time, its learning rate, and the training losses (`isLoss`).
     static func isTrainingColumn(_ key: String) -> Bool {
         ["epoch", "seconds", "learning_rate", "step", "batch"].contains(key) || isLoss(key)
     }
