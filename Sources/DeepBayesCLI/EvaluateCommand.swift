@@ -55,8 +55,8 @@ struct EvaluateCommand: ParsableCommand {
                 let standard = try ProgressReporter().evaluating { chunkDone in
                     try Evaluation.classifier(classifier, test: test, outOfDistribution: ood, samples: samples, seed: seed, on: backend, progress: chunkDone)
                 }
-                let rows = try shifts ? ShiftEvaluation.run(classifier, test: test, outOfDistribution: ood, samples: samples, seed: seed, on: backend) : []
-                metrics = standard + ShiftEvaluation.metrics(rows)
+                let rows = try shifts ? ShiftEvaluation.run(classifier, test: test, evaluated: standard, samples: samples, seed: seed, on: backend) : []
+                metrics = standard.metrics + ShiftEvaluation.metrics(rows)
             case let .vae(vae):
                 metrics = try Evaluation.vae(vae, test: test, seed: seed, on: backend)
             case let .gan(gan):

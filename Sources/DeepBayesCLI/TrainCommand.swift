@@ -9,7 +9,7 @@ import Foundation
 extension ModelKind: ExpressibleByArgument {}
 
 /// `deepbayes train bnn|mcdropout|mlp|vae|gan`: trains a model on MNIST and writes
-/// `metrics.jsonl`, `model.safetensors` and, for generative models, `samples.png`.
+/// `metrics.jsonl`, `model.safetensors`, for generative models `samples.png`, and `report.html`.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -164,7 +164,7 @@ struct TrainCommand: ParsableCommand {
                     + " pictures are saved; continue with: deepbayes train \(model.rawValue) --resume --out \(stop.run) --epochs \(options.epochs)\n").utf8))
                 throw ExitCode(130)
             }
-            FileHandle.standardError.write(Data("wrote \(options.output.path)/\n".utf8))
+            FileHandle.standardError.write(Data("wrote \(options.output.path)/ (open report.html there in a browser)\n".utf8))
             if options.validation != nil {
                 FileHandle.standardError.write(Data(("best.safetensors holds the epoch with the lowest \(ModelSelection.of(model).metric); its test figures:"
                     + " deepbayes evaluate --checkpoint \(options.output.path)/best.safetensors\n").utf8))

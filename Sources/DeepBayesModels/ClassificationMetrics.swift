@@ -39,12 +39,30 @@ public enum ClassificationMetrics {
         return total / Double(labels.count)
     }
 
-    /// Expected calibration error (Guo et al. 2017): rows binned by confidence (the top
-    /// probability) into `bins` equal-width bins of [0, 1]; `Σ_b (n_b / N)·|accuracy_b - confidence_b|`.
-    /// NaN if any probability is not finite or `bins` is not positive; a finite confidence
-    /// outside [0, 1] falls into the first or the last bin.
-    public static func expectedCalibrationError(probabilities: [Float], labels: [Int], classes: Int, bins: Int = 15) -> Double {
-        guard bins > 0, probabilities.allSatisfy(\.isFinite) else { return .nan }
+    /// The number of confidence bins of `expectedCalibrationError` and of the reliability
+    /// diagram (Guo et al. 2017 use 15).
+    public static let calibrationBins = 15
+
+    /// One confidence bin of a reliability diagram: the rows whose confidence (top probability)
+    /// falls in `[lower, upper)` (the last bin also holds 1), how many there are, their mean
+    /// confidence and the fraction of them whose most probable class is the label (NaN when
+    /// the bin is empty).
+    public struct ReliabilityBin: Equatable, Sendable {
+        /// The bin's confidence range, `[lower, upper)`.
+        public let lower: Double, upper: Double
+        /// The rows in the bin, `n_b`.
+        public let count: Int
+        /// Their mean top probability, `confidence_b`.
+        public let confidence: Double
+        /// The fraction of them classified right, `accuracy_b`.
+        public let accuracy: Double
+    }
+
+    /// The rows binned by confidence (the top probability) into `bins` equal-width bins of
+    /// [0, 1]; a finite confidence outside [0, 1] falls into the first or the last bin. Empty
+    /// (no bins) if any probability is not finite or `bins` is not positive.
+    public static func reliabilityBins(probabilities: [Float], labels: [Int], classes: Int, bins: Int = calibrationBins) -> [ReliabilityBin] {
+        guard bins > 0, probabilities.allSatisfy(\.isFinite) else { return [] }
         var count = [Int](repeating: 0, count: bins), correct = [Int](repeating: 0, count: bins)
         var confidence = [Double](repeating: 0, count: bins)
         for row in labels.indices {
@@ -56,10 +74,21 @@ public enum ClassificationMetrics {
             confidence[bin] += top
             if predicted == labels[row] { correct[bin] += 1 }
         }
-        return (0..<bins).reduce(0.0) { sum, b in
-            guard count[b] > 0 else { return sum }
+        return (0..<bins).map { b in
             let n = Double(count[b])
-            return sum + n / Double(labels.count) * abs(Double(correct[b]) / n - confidence[b] / n)
+            return ReliabilityBin(lower: Double(b) / Double(bins), upper: Double(b + 1) / Double(bins), count: count[b],
+                                  confidence: count[b] > 0 ? confidence[b] / n : .nan, accuracy: count[b] > 0 ? Double(correct[b]) / n : .nan)
+        }
+    }
+
+    /// Expected calibration error (Guo et al. 2017): rows binned by confidence as
+    /// `reliabilityBins` bins them; `Σ_b (n_b / N)·|accuracy_b - confidence_b|` over the
+    /// non-empty bins. NaN if any probability is not finite or `bins` is not positive.
+    public static func expectedCalibrationError(probabilities: [Float], labels: [Int], classes: Int, bins: Int = calibrationBins) -> Double {
+        let binned = reliabilityBins(probabilities: probabilities, labels: labels, classes: classes, bins: bins)
+        guard !binned.isEmpty else { return .nan }
+        return binned.reduce(0.0) { sum, bin in
+            bin.count > 0 ? sum + Double(bin.count) / Double(labels.count) * abs(bin.accuracy - bin.confidence) : sum
         }
     }
 

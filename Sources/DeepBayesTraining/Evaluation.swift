@@ -4,6 +4,19 @@ import DeepBayesModels
 import DeepBayesNN
 import Foundation
 
+/// What `Evaluation.classifier` measured: the metrics, and the per-image predictions of the
+/// test set (with its labels) and of the out-of-distribution set that they were computed from.
+public struct ClassifierEvaluation {
+    /// The metrics by name, in the order `Evaluation.classifier` documents.
+    public let metrics: [(String, Double)]
+    /// The predictions of the test (or validation) images.
+    public let test: ClassifierPrediction
+    /// The labels of the test images, in the order of `test`.
+    public let labels: [Int]
+    /// The predictions of the out-of-distribution images, when there were any.
+    public let outOfDistribution: ClassifierPrediction?
+}
+
 /// The test metrics of each model kind, computed over whole datasets in chunks of
 /// `chunkSize` images so that memory stays bounded.
 public enum Evaluation {
@@ -45,11 +58,11 @@ public enum Evaluation {
     }
 
     /// `test_error`, `nll`, `ece` on `test`, and with `outOfDistribution` also `ood_auroc`
-    /// (predictive entropy) and `ood_auroc_mi` (mutual information), the OOD set being positive.
-    /// `progress` is told after every chunk how many of all the chunks are done (the work is
-    /// `samples` passes per chunk: minutes for hundreds of samples).
+    /// (predictive entropy) and `ood_auroc_mi` (mutual information), the OOD set being positive;
+    /// with the predictions they come from. `progress` is told after every chunk how many of all
+    /// the chunks are done (the work is `samples` passes per chunk: minutes for hundreds of samples).
     public static func classifier(_ model: ClassifierModel, test: Dataset, outOfDistribution: Dataset?, samples: Int, seed: UInt64,
-                                  on backend: any Backend, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [(String, Double)] {
+                                  on backend: any Backend, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> ClassifierEvaluation {
         let total = chunks(test.count).count + (outOfDistribution.map { chunks($0.count).count } ?? 0)
         var done = 0
         let chunkDone = { done += 1; progress(done, total) }
@@ -60,12 +73,14 @@ public enum Evaluation {
             ("nll", ClassificationMetrics.negativeLogLikelihood(probabilities: prediction.meanProbabilities, labels: labels, classes: classes)),
             ("ece", ClassificationMetrics.expectedCalibrationError(probabilities: prediction.meanProbabilities, labels: labels, classes: classes)),
         ]
+        var outOfDistributionPrediction: ClassifierPrediction?
         if let outOfDistribution {
             let ood = try predict(model, outOfDistribution, samples: samples, seed: seed ^ 0x00D, on: backend, chunkDone: chunkDone)
             metrics.append(("ood_auroc", ClassificationMetrics.areaUnderROC(positives: ood.predictiveEntropy, negatives: prediction.predictiveEntropy)))
             metrics.append(("ood_auroc_mi", ClassificationMetrics.areaUnderROC(positives: ood.mutualInformation, negatives: prediction.mutualInformation)))
+            outOfDistributionPrediction = ood
         }
-        return metrics
+        return ClassifierEvaluation(metrics: metrics, test: prediction, labels: labels, outOfDistribution: outOfDistributionPrediction)
     }
 
     /// `test_nelbo`: the mean negative ELBO of the test images in nats (one latent sample each).

@@ -31,11 +31,45 @@ public final class MetricsLog {
 
     /// The number under `key` of every line that has one, with the line's epoch, in order.
     public func numbers(_ key: String) -> [(epoch: Int, value: Double)] {
-        lines.compactMap { line in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let epoch = object["epoch"] as? Int, let value = (object[key] as? NSNumber)?.doubleValue else { return nil }
+        table.rows.compactMap { row in
+            guard let epoch = row["epoch"].flatMap({ Int(exactly: $0) }), let value = row[key] else { return nil }
             return (epoch, value)
         }
+    }
+
+    /// The numbers of the log's lines (see `Table`).
+    public var table: Table { Self.table(lines) }
+
+    /// The numbers of a JSON-lines log of ours (`metrics.jsonl`, `steps.jsonl`): one row per
+    /// line that is a JSON object, holding its numbers by key (a `null`, what `jsonObject`
+    /// writes for a non-finite number, and a string are left out).
+    public struct Table {
+        /// The keys that hold a number on some line, in the order they first appear.
+        public let keys: [String]
+        /// Each line's numbers by key.
+        public let rows: [[String: Double]]
+
+        /// The rows that hold both `x` and `key`: their values of `x` and of `key`, in order.
+        public func series(_ key: String, by x: String) -> (x: [Double], y: [Double]) {
+            let kept = rows.compactMap { row in row[x].flatMap { a in row[key].map { (a, $0) } } }
+            return (kept.map(\.0), kept.map(\.1))
+        }
+    }
+
+    /// The table of the lines of `text`.
+    public static func table(of text: String) -> Table { table(text.split(separator: "\n")) }
+
+    private static func table(_ lines: [some StringProtocol]) -> Table {
+        var keys: [String] = [], rows: [[String: Double]] = []
+        for line in lines {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+            let numbers = object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+            // A dictionary forgets the order: the line's text has it.
+            let position = { (key: String) in line.range(of: "\"\(key)\":")?.lowerBound ?? line.endIndex }
+            keys += numbers.keys.filter { !keys.contains($0) }.sorted { position($0) < position($1) }
+            rows.append(numbers)
+        }
+        return Table(keys: keys, rows: rows)
     }
 
     /// The epoch whose line holds the best number under the selection's metric (the earliest of

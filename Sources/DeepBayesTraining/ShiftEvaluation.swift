@@ -37,11 +37,15 @@ public enum ShiftEvaluation {
         public let meanLogitVariance: Double?, logitVarianceAUROC: Double?
     }
 
-    /// The clean row first, then one per corruption, then Fashion-MNIST (`outOfDistribution`).
-    public static func run(_ model: ClassifierModel, test: Dataset, outOfDistribution: Dataset, samples: Int, seed: UInt64,
+    /// The clean row first, then one per corruption of `test`, then the out-of-distribution set
+    /// (Fashion-MNIST), whose predictions `evaluated` (`Evaluation.classifier` of `test`, with
+    /// the same samples and seed) already holds.
+    public static func run(_ model: ClassifierModel, test: Dataset, evaluated: ClassifierEvaluation, samples: Int, seed: UInt64,
                            on backend: any Backend) throws -> [Row] {
-        let clean = try Evaluation.predict(model, test, samples: samples, seed: seed, on: backend)
-        let labels = test.labels.map { Int($0) }
+        guard let outOfDistribution = evaluated.outOfDistribution else {
+            throw DeepBayesError.invalidArgument(operation: "shift evaluation", reason: "needs the predictions of an out-of-distribution set")
+        }
+        let clean = evaluated.test, labels = evaluated.labels
         func row(_ shift: String, _ prediction: ClassifierPrediction, labelled: Bool) -> Row {
             Row(shift: shift,
                 error: labelled ? ClassificationMetrics.errorRate(probabilities: prediction.meanProbabilities, labels: labels,
@@ -59,8 +63,7 @@ public enum ShiftEvaluation {
             let shifted = try corruption.applied(to: test, seed: seed, pass: testPass)
             rows.append(row(corruption.description, try Evaluation.predict(model, shifted, samples: samples, seed: seed, on: backend), labelled: true))
         }
-        rows.append(row("fashion-mnist", try Evaluation.predict(model, outOfDistribution, samples: samples, seed: seed ^ 0x00D, on: backend),
-                        labelled: false))
+        rows.append(row("fashion-mnist", outOfDistribution, labelled: false))
         return rows
     }
 

@@ -54,10 +54,10 @@ public struct TrainingOptions: Sendable {
     }
 }
 
-/// Trains one model on MNIST and writes `metrics.jsonl`, `model.safetensors` (after every
-/// epoch, atomically) and, for generative models, `samples.png` (and `manifold.png` for a VAE
-/// with a 2-D latent space) into the output directory; with a validation split also
-/// `best.safetensors`, the weights of the epoch chosen on it.
+/// Trains one model on MNIST and writes, after every epoch, `model.safetensors`,
+/// `metrics.jsonl`, for generative models `samples.png` (and `manifold.png` for a VAE with a
+/// 2-D latent space) and `report.html` (see `TrainingReport`) into the output directory; with
+/// a validation split also `best.safetensors`, the weights of the epoch chosen on it.
 ///
 /// Every file is written with `AtomicFile`, so a reader or a crash sees whole files only.
 /// After every epoch the checkpoint is written before the metrics line: a line in
@@ -102,7 +102,7 @@ public final class Trainer {
 
     /// The files a run of this spec writes into the output directory.
     public var outputFiles: [URL] {
-        let always = [metricsURL, checkpointURL, stateURL] + (options.logEvery == nil ? [] : [stepsURL])
+        let always = [metricsURL, checkpointURL, stateURL, reportURL] + (options.logEvery == nil ? [] : [stepsURL])
             + (options.validation == nil ? [] : [bestURL])
         switch spec.kind {
         case .bnn, .mcdropout, .mlp: return always
@@ -140,7 +140,7 @@ public final class Trainer {
         let stepLog = try options.logEvery.map {
             try StepLog(url: stepsURL, every: $0, resumingAfter: position.epochs * batchesPerEpoch + position.batches)
         }
-        var last: [(String, Double)] = []
+        var last: [(String, Double)] = [], predictions: ClassifierEvaluation?
         var evaluationSeconds = 0.0  // the last evaluation's, for the run's ETA
         for epoch in (position.epochs + 1)..<max(position.epochs + 1, options.epochs + 1) {
             let rate = options.learningRate * pow(options.learningRateDecay, Float(epoch - 1))
@@ -177,7 +177,7 @@ public final class Trainer {
             let averages = totals.map { ($0.0, $0.1 / Double(train.count)) }
             if case let .gan(gan) = model { try gan.recalibrateAveragedGenerator(seed: spec.seed, on: backend) }
             let evaluationStart = Date()
-            last = try evaluate()
+            (last, predictions) = try evaluate()
             evaluationSeconds = Date().timeIntervalSince(evaluationStart)
             try divergence.checkEvaluation(last, epoch: epoch)
             let record: [(String, Any)] = [("epoch", epoch), ("seconds", trainSeconds), ("learning_rate", MetricsLog.decimal(rate))]
@@ -190,9 +190,12 @@ public final class Trainer {
                 best = (epoch, value)
             }
             try log.append(record)
+            try writePictures(model)
+            try writeReport(epochs: epoch, finished: false, log: log, classifier: predictions)
             progress.epoch(summary(epoch: epoch, seconds: trainSeconds, averages + last))
         }
-        try writePictures(model)
+        if last.isEmpty { try writePictures(model) }  // no epoch ran (a finished run resumed): the checkpoint's pictures
+        try writeReport(epochs: max(position.epochs, options.epochs), finished: true, log: log, classifier: predictions)
         return last
     }
 
@@ -246,16 +249,22 @@ public final class Trainer {
         return (train, options.testLimit.map { fullTest.prefix($0) } ?? fullTest)
     }
 
+    /// The metrics of an evaluation, and a classifier's predictions behind them (for the report).
+    private typealias EpochEvaluation = (metrics: [(String, Double)], classifier: ClassifierEvaluation?)
+
     /// The evaluation run after every epoch on `evaluated`: the test metrics, the classifiers'
     /// with Fashion-MNIST as the OOD set; with a validation split the same metrics on the
     /// held-out images, renamed `validation_…`, and no OOD set (it is a test set too).
-    private func makeEvaluation(_ model: TrainableModel, on evaluated: Dataset) throws -> () throws -> [(String, Double)] {
+    private func makeEvaluation(_ model: TrainableModel, on evaluated: Dataset) throws -> () throws -> EpochEvaluation {
         let measure = try makeTestEvaluation(model, test: evaluated, outOfDistribution: options.validation == nil)
         guard options.validation != nil else { return measure }
-        return { try measure().map { (ModelSelection.validationKey($0.0), $0.1) } }
+        return {
+            let evaluation = try measure()
+            return (evaluation.metrics.map { (ModelSelection.validationKey($0.0), $0.1) }, evaluation.classifier)
+        }
     }
 
-    private func makeTestEvaluation(_ model: TrainableModel, test: Dataset, outOfDistribution: Bool) throws -> () throws -> [(String, Double)] {
+    private func makeTestEvaluation(_ model: TrainableModel, test: Dataset, outOfDistribution: Bool) throws -> () throws -> EpochEvaluation {
         let backend = self.backend, seed = spec.seed, samples = options.evaluationSamples
         switch model {
         case let .classifier(classifier):
@@ -263,15 +272,16 @@ public final class Trainer {
             let ood = fashion.map { fashion in options.testLimit.map { fashion.prefix($0) } ?? fashion }
             let progress = self.progress
             return {
-                try progress.evaluating { chunkDone in
+                let evaluation = try progress.evaluating { chunkDone in
                     try Evaluation.classifier(classifier, test: test, outOfDistribution: ood, samples: samples, seed: seed, on: backend, progress: chunkDone)
                 }
+                return (evaluation.metrics, evaluation)
             }
         case let .vae(vae):
-            return { try Evaluation.vae(vae, test: test, seed: seed, on: backend) }
+            return { (try Evaluation.vae(vae, test: test, seed: seed, on: backend), nil) }
         case let .gan(gan):
             let scorer = try Self.loadScorer(options.data, on: backend)
-            return { try Evaluation.gan(gan, scorer: scorer, test: test, count: test.count, seed: seed, on: backend) }
+            return { (try Evaluation.gan(gan, scorer: scorer, test: test, count: test.count, seed: seed, on: backend), nil) }
         }
     }
 
@@ -293,7 +303,8 @@ public final class Trainer {
         }
     }
 
-    private func trainingRecord(position: TrainingPosition) -> [String: String] {
+    /// The training options as a checkpoint's metadata stores them (`deepbayes.batch_size`, ...), at `position`.
+    func trainingRecord(position: TrainingPosition) -> [String: String] {
         var record = ["deepbayes.epochs": String(position.epochs), TrainingState.positionKey: position.stored,
                       "deepbayes.batch_size": String(options.batchSize), "deepbayes.learning_rate": String(options.learningRate),
                       "deepbayes.learning_rate_decay": String(options.learningRateDecay), "deepbayes.samples": String(options.evaluationSamples),

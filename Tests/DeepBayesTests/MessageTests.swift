@@ -86,7 +86,7 @@ import Testing
         }
         guard case let .classifier(classifier) = model else { Issue.record("bnn is a classifier"); return }
         let test = try Dataset(images: (0..<(3 * 784)).map { Float($0 % 7) / 7 }, labels: [1, 4, 9], rows: 28, columns: 28)
-        let metrics = try Evaluation.classifier(classifier, test: test, outOfDistribution: test, samples: 2, seed: 3, on: backend)
+        let metrics = try Evaluation.classifier(classifier, test: test, outOfDistribution: test, samples: 2, seed: 3, on: backend).metrics
         #expect(metrics.map(\.0) == ["test_error", "nll", "ece", "ood_auroc", "ood_auroc_mi"])
         // The entropies behind the two AUROCs come out finite (ClassifierPrediction counts a NaN
         // probability as 0 in `-Σ p log p`), so only the three metrics of the probabilities are NaN.

@@ -13,7 +13,7 @@ import Darwin
 
 /// The files a training run leaves in its output folder: stale temporary files of killed runs are
 /// removed (those and nothing else), and an epoch's checkpoint reaches the disk before its
-/// metrics line.
+/// metrics line, and `report.html` is written beside them.
 @Suite struct OutputFileTests {
     /// A fresh temporary directory, removed by `body`'s end.
     static func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
@@ -167,7 +167,7 @@ import Darwin
             }
 
             let trainer = try Self.trainer(epochs: 2, data: data, output: output)
-            #expect(trainer.outputFiles.map(\.lastPathComponent) == ["metrics.jsonl", "model.safetensors", "optimizer.safetensors"])
+            #expect(trainer.outputFiles.map(\.lastPathComponent) == ["metrics.jsonl", "model.safetensors", "optimizer.safetensors", "report.html"])
             do {
                 try trainer.run()
                 Issue.record("the run should fail: a directory sits at model.safetensors")
@@ -191,7 +191,7 @@ import Darwin
 
             try Self.trainer(epochs: 2, data: data, output: output).run()
 
-            #expect(try Self.tree(output) == [FolderLock.fileName, "metrics.jsonl", "model.safetensors", "optimizer.safetensors"])
+            #expect(try Self.tree(output) == [FolderLock.fileName, "metrics.jsonl", "model.safetensors", "optimizer.safetensors", "report.html"])
             let lines = try String(contentsOf: output.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
             #expect(lines.count == 2)
             #expect(lines.first?.hasPrefix("{\"epoch\": 1,") == true && lines.last?.hasPrefix("{\"epoch\": 2,") == true, "\(lines)")

@@ -56,6 +56,8 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: checkpoint.path))
         if model == "vae" || model == "gan" { #expect(Self.isPNG(out.appendingPathComponent("samples.png"))) }
         if model == "vae" { #expect(Self.isPNG(out.appendingPathComponent("manifold.png"))) }
+        let report = (try? String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)) ?? ""
+        #expect(report.hasPrefix("<!DOCTYPE html>") && report.contains("finished after 1 of 1 epochs") && report.contains("<svg "), "report.html")
         #expect(!train.error.contains("\r"), "progress must be plain lines when stderr is not a terminal")
 
         let evaluate = try CommandLineTests.run(["evaluate", "--checkpoint", checkpoint.path, "--device", backendName,

@@ -148,7 +148,7 @@ public final class ReproductionGrid {
         testSets = sets
         let metrics = try progress.evaluating { chunkDone in
             try Evaluation.classifier(classifier, test: sets.mnist, outOfDistribution: outOfDistribution ? sets.fashion : nil, samples: samples, seed: 7,
-                                      on: backend, progress: chunkDone)
+                                      on: backend, progress: chunkDone).metrics
         }
         return Dictionary(metrics, uniquingKeysWith: { first, _ in first })
     }
