@@ -16,6 +16,8 @@ public enum RandomPurpose: UInt64, Sendable, CaseIterable {
     case measurement
     /// Which training images are held out for validation.
     case splitting
+    /// Synthetic data sets drawn by the library (the toy regression curves).
+    case syntheticData
 }
 
 /// The one owner of random-stream numbers: every draw of a run takes its stream from a
