@@ -118,11 +118,26 @@ public final class RegressionModel {
     }
 
     /// `samples` sampled passes over `[N, 1]` inputs (one for a deterministic network, whatever
-    /// is asked), every pass kept (`BayesianPrediction.regressionPasses`).
+    /// is asked), every pass kept (`BayesianPrediction.regressionPasses`). Bayesian weights are
+    /// sampled once per pass (the reparameterization estimator) whatever the training estimator:
+    /// each pass is then one function of x, so the bands drawn from the passes are smooth
+    /// curves. The distribution at each input is the same under either estimator; only local
+    /// reparameterization's independent noise per input would make neighbouring inputs disagree.
     public func predict(inputs: Tensor, samples: Int, seed: UInt64) throws -> RegressionPasses {
-        try BayesianPrediction.regressionPasses(samples: samplesPredictions ? samples : 1, seed: seed, on: inputs.backend) { context in
-            try self(context.tape.constant(inputs), context)
+        let sampler = try functionSampler(on: inputs.backend)
+        return try BayesianPrediction.regressionPasses(samples: samplesPredictions ? samples : 1, seed: seed, on: inputs.backend) { context in
+            try sampler(context.tape.constant(inputs), context)
         }
+    }
+
+    /// This model, or for a Bayesian one trained with another estimator, a copy of it holding
+    /// the same parameter values that samples its weights by reparameterization.
+    private func functionSampler(on backend: any Backend) throws -> RegressionModel {
+        guard case let .bayesian(prior, estimator) = kind, estimator != .reparameterization else { return self }
+        let copy = try RegressionModel(hidden: hidden, kind: .bayesian(prior: prior, estimator: .reparameterization), noise: noise,
+                                       ParameterInitializer(backend: backend, seed: 0))
+        for (target, source) in zip(copy.namedParameters, namedParameters) { target.parameter.value = source.parameter.value }
+        return copy
     }
 
     /// Every parameter by its checkpoint name: `trunk.*`, `mean.*` and `log_variance.*`.

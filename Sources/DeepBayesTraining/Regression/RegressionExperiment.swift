@@ -6,8 +6,9 @@ import Foundation
 
 /// `deepbayes regression`: trains regressors on a `ToyCurve` and shows where they are unsure.
 ///
-/// Every model is trained full-batch with Adam on the curve's points, then predicts a grid of
-/// `gridPoints` inputs over `ToyCurve.predictionRange` with `samples` sampled passes. At each
+/// Every model is trained full-batch with Adam on the curve's points (`RegressionModel.fit`),
+/// then predicts a grid of `gridPoints` inputs over `ToyCurve.predictionRange` with `samples`
+/// sampled passes (`RegressionModel.predict`). At each
 /// input the predictive distribution is the mixture `(1/T) Σ_t N(μ_t, σ_t²)` of the passes
 /// (`GaussianMixture`); its median, quartiles and 2.5% / 97.5% quantiles are found by
 /// bisection on the mixture's CDF. The epistemic 95% band is the 2.5% to 97.5% range of the
@@ -45,11 +46,11 @@ public struct RegressionExperiment {
         /// The dropout probability of MC dropout.
         public var dropout: Float
 
-        /// The defaults for `curve`: 2 × 64 relu units, 4000 steps at 0.01, 200 passes, a
+        /// The defaults for `curve`: 2 × 64 relu units, 10,000 steps at 0.01, 200 passes, a
         /// `N(0, 1)` prior, ρ₀ = −5 and dropout 0.1; 200 points of Blundell's curve and 1000 of
         /// the heteroscedastic one (its noise needs more points to be learned within 20%).
         public static func defaults(for curve: ToyCurve) -> Settings {
-            Settings(points: curve == .blundell ? 200 : 1000, steps: 4000, learningRate: 0.01, hidden: [64, 64], samples: 200, seed: 1,
+            Settings(points: curve == .blundell ? 200 : 1000, steps: 10_000, learningRate: 0.01, hidden: [64, 64], samples: 200, seed: 1,
                      prior: .gaussian(sigma: 1), rhoInitial: -5, dropout: 0.1)
         }
     }
@@ -93,28 +94,6 @@ public struct RegressionExperiment {
         }
     }
 
-    /// Trains `model` on `(x, y)`: `steps` full-batch Adam steps on `RegressionModel.loss`, step
-    /// `s` drawing its noise from `RandomPass(.training, index: s)`. Returns the last loss;
-    /// `diverged` if it is not finite.
-    public func train(_ model: RegressionModel, x: [Float], y: [Float], on backend: any Backend) throws -> Float {
-        let inputs = try backend.tensor(x, shape: [x.count, 1]), targets = try backend.tensor(y, shape: [y.count, 1])
-        let objective = try BayesianObjective(numberOfBatches: 1)
-        let optimizer = Adam(AdamConfiguration(learningRate: settings.learningRate))
-        var last: Float = .nan
-        for step in 0..<settings.steps {
-            let tape = Tape(backend: backend)
-            let context = ForwardContext(tape: tape, mode: .training, seed: settings.seed, pass: RandomPass(.training, index: UInt64(step)))
-            let loss = try model.loss(inputs: inputs, targets: targets, objective: objective, context).loss
-            try tape.backward(from: loss)
-            try optimizer.step(model.trainableParameters)
-            if step == settings.steps - 1 { last = try loss.value.toArray()[0] }
-        }
-        guard last.isFinite else {
-            throw DeepBayesError.diverged(source: "regression", finding: "the training loss is \(last) after \(settings.steps) steps")
-        }
-        return last
-    }
-
     /// Runs the comparison: draws the curve's points, trains and predicts every method, and
     /// writes into `output` (created if need be) `regression.svg` (`RegressionPlot`),
     /// `predictions.csv`, `summary.json` and `<method>.safetensors`. `log` receives a line per
@@ -128,7 +107,7 @@ public struct RegressionExperiment {
         for method in methods {
             let model = try self.model(method, on: backend)
             let start = Date()
-            let loss = try train(model, x: data.x, y: data.y, on: backend)
+            let loss = try model.fit(x: data.x, y: data.y, steps: settings.steps, learningRate: settings.learningRate, seed: settings.seed, on: backend)
             let seconds = Date().timeIntervalSince(start)
             let passes = try model.predict(inputs: gridTensor, samples: settings.samples, seed: settings.seed)
             let result = try RegressionResult(method: method, x: grid, passes: passes, loss: loss, seconds: seconds)
