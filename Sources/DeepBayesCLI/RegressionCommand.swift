@@ -21,7 +21,7 @@ struct RegressionCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The models, comma-separated: \(RegressionExperiment.Method.allCases.map(\.rawValue).joined(separator: ",")).", valueName: "models"))
     var models = RegressionExperiment.Method.allCases.map(\.rawValue).joined(separator: ",")
 
-    @Option(help: "Training points drawn from the curve (default 200 for blundell, 1000 for heteroscedastic).")
+    @Option(help: "Training points drawn from the curve (default 200 for blundell, 2000 for heteroscedastic).")
     var points: Int?
 
     @Option(help: "Full-batch Adam steps per model.")
@@ -35,6 +35,9 @@ struct RegressionCommand: ParsableCommand {
 
     @Option(help: "Sampled passes per prediction (bnn, mcdropout).")
     var samples: Int?
+
+    @Option(help: "Prior of bnn: one Gaussian N(0, 1), or Blundell et al.'s scale mixture (pi 1/2, sigma1 1, sigma2 exp(-6)).")
+    var prior: PriorChoice = .gaussian
 
     @Option(help: "Seed of the data, the initial weights and every sampled noise.")
     var seed: UInt64 = 1
@@ -58,7 +61,7 @@ struct RegressionCommand: ParsableCommand {
     }
 
     /// The experiment's settings: the curve's defaults with the options given.
-    func settings() -> RegressionExperiment.Settings {
+    func settings() throws -> RegressionExperiment.Settings {
         var settings = RegressionExperiment.Settings.defaults(for: curve)
         if let points { settings.points = points }
         if let steps { settings.steps = steps }
@@ -66,6 +69,7 @@ struct RegressionCommand: ParsableCommand {
         if !hidden.isEmpty { settings.hidden = hidden }
         if let samples { settings.samples = samples }
         settings.seed = seed
+        if prior == .mixture { settings.prior = .scaleMixture(try ScaleMixturePrior(pi: 0.5, sigma1: 1, sigma2: exp(-6))) }
         return settings
     }
 
@@ -78,8 +82,8 @@ struct RegressionCommand: ParsableCommand {
             try Validation.require(width >= 1 && width <= Self.maximumWidth, "--hidden \(width) must lie in 1...\(Self.maximumWidth)")
         }
         if let samples {
-            try Validation.requireSamples(samples)
-            try Validation.require(samples >= 2, "--samples \(samples) must be at least 2: a band needs the passes to differ")
+            try Validation.require(samples >= 2 && samples <= Evaluation.maximumSamples,
+                                   "--samples \(samples) must lie in 2...\(Evaluation.maximumSamples): a band needs passes that differ")
         }
         try Validation.require(out != "", "--out is empty: give the folder the run writes into")
     }
@@ -89,7 +93,9 @@ struct RegressionCommand: ParsableCommand {
         try reportingErrors {
             let folder = out ?? "runs/regression-\(curve.rawValue)"
             try Validation.checkOutputFolder(folder)
-            let experiment = RegressionExperiment(curve: curve, methods: try methods(), settings: settings())
+            let experiment = RegressionExperiment(curve: curve, methods: try methods(), settings: try settings())
+            try experiment.memory().check("training on \(experiment.settings.points) points with hidden \(experiment.settings.hidden)",
+                                          capabilities: backend.capabilities, backend: backend.name)
             let summary = try experiment.run(on: backend, output: URL(fileURLWithPath: folder)) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }

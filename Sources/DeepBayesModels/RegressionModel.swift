@@ -77,6 +77,29 @@ public final class RegressionModel {
         if case .learned = noise { logVarianceHead = try dense(width, 1) } else { logVarianceHead = nil }
     }
 
+    /// The sizes of the network `init` builds for `hidden`, `kind` and `noise` (Bayesian: every
+    /// weight and bias has μ and ρ; MC dropout: a mask after every hidden layer), worked out
+    /// without building it.
+    public static func size(hidden: [Int], kind: Kind, noise: Noise) -> ModelSize {
+        var copies = 1.0, dropout = false
+        switch kind {
+        case .bayesian: copies = 2
+        case .mcDropout: dropout = true
+        case .deterministic: break
+        }
+        var size = ModelSize()
+        var width = 1.0
+        for units in hidden.map(Double.init) {
+            size.dense(width, units, copies: copies)
+            size.elementwise(units)
+            if dropout { size.elementwise(units) }
+            width = units
+        }
+        size.dense(width, 1, copies: copies)
+        if case .learned = noise { size.dense(width, 1, copies: copies) }
+        return size
+    }
+
     /// `μ(x)` and `λ(x)` for `[N, 1]` inputs, each `[N, 1]`: `λ` is the head's for a learned
     /// noise, `λ₀` for a fixed one, nil without a noise model.
     public func callAsFunction(_ x: Variable, _ context: ForwardContext) throws -> (mean: Variable, logVariance: Variable?) {

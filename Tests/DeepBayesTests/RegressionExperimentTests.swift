@@ -1,3 +1,4 @@
+import DeepBayesCore
 import DeepBayesFiles
 import DeepBayesModels
 import DeepBayesNN
@@ -98,5 +99,19 @@ import FoundationXML
         for name in ["bnn", "mcdropout", "mlp"] {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(name).safetensors").path))
         }
+    }
+
+    /// `RegressionModel.size` counts the parameters the built model holds, for every kind and noise.
+    @Test func theSizeWorkedOutIsTheSizeBuilt() throws {
+        let kinds: [RegressionModel.Kind] = [.bayesian(prior: .gaussian(sigma: 1), estimator: .localReparameterization), .mcDropout(p: 0.1), .deterministic]
+        let noises: [RegressionModel.Noise] = [.learned, .fixed(logVariance: 0), .none]
+        for kind in kinds {
+            for noise in noises {
+                let model = try RegressionModel(hidden: [7, 5], kind: kind, noise: noise, ParameterInitializer(backend: TestBackends.cpu, seed: 1))
+                let built = model.namedParameters.map { Double($0.parameter.shape.count) }.reduce(0, +)
+                #expect(RegressionModel.size(hidden: [7, 5], kind: kind, noise: noise).parameters == built, "\(kind) \(noise)")
+            }
+        }
+        #expect(throws: DeepBayesError.self) { try RegressionModel(hidden: [], kind: .deterministic, noise: .none, ParameterInitializer(backend: TestBackends.cpu, seed: 1)) }
     }
 }

@@ -34,6 +34,8 @@ public struct RegressionExperiment {
         /// Full-batch Adam steps per model.
         public var steps: Int
         public var learningRate: Float
+        /// What the learning rate is multiplied by over the run (geometrically, step by step).
+        public var learningRateDecay: Float
         public var hidden: [Int]
         /// Sampled passes per prediction.
         public var samples: Int
@@ -46,12 +48,12 @@ public struct RegressionExperiment {
         /// The dropout probability of MC dropout.
         public var dropout: Float
 
-        /// The defaults for `curve`: 2 × 64 relu units, 10,000 steps at 0.01, 200 passes, a
-        /// `N(0, 1)` prior, ρ₀ = −5 and dropout 0.1; 200 points of Blundell's curve and 1000 of
+        /// The defaults for `curve`: 2 × 64 relu units, 10,000 steps from 0.01 down to 0.001, 200 passes, a
+        /// `N(0, 1)` prior, ρ₀ = −5 and dropout 0.1; 200 points of Blundell's curve and 2000 of
         /// the heteroscedastic one (its noise needs more points to be learned within 20%).
         public static func defaults(for curve: ToyCurve) -> Settings {
-            Settings(points: curve == .blundell ? 200 : 1000, steps: 10_000, learningRate: 0.01, hidden: [64, 64], samples: 200, seed: 1,
-                     prior: .gaussian(sigma: 1), rhoInitial: -5, dropout: 0.1)
+            Settings(points: curve == .blundell ? 200 : 2000, steps: 10_000, learningRate: 0.01, learningRateDecay: 0.1, hidden: [64, 64],
+                     samples: 200, seed: 1, prior: .gaussian(sigma: 1), rhoInitial: -5, dropout: 0.1)
         }
     }
 
@@ -80,18 +82,39 @@ public struct RegressionExperiment {
         return (0..<gridPoints).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(gridPoints - 1) }
     }
 
+    /// The kind and the noise of `method`'s model.
+    func modelKind(_ method: Method) -> (kind: RegressionModel.Kind, noise: RegressionModel.Noise) {
+        switch method {
+        case .bnn: return (.bayesian(prior: settings.prior, estimator: .localReparameterization), .learned)
+        case .mcdropout: return (.mcDropout(p: settings.dropout), .learned)
+        case .mlp: return (.deterministic, .none)
+        }
+    }
+
     /// The model `method` stands for, with initial values from the settings' seed.
     public func model(_ method: Method, on backend: any Backend) throws -> RegressionModel {
-        let initializer = ParameterInitializer(backend: backend, seed: settings.seed)
-        switch method {
-        case .bnn:
-            return try RegressionModel(hidden: settings.hidden, kind: .bayesian(prior: settings.prior, estimator: .localReparameterization),
-                                       noise: .learned, rhoInitial: settings.rhoInitial, initializer)
-        case .mcdropout:
-            return try RegressionModel(hidden: settings.hidden, kind: .mcDropout(p: settings.dropout), noise: .learned, initializer)
-        case .mlp:
-            return try RegressionModel(hidden: settings.hidden, kind: .deterministic, noise: .none, initializer)
+        let (kind, noise) = modelKind(method)
+        return try RegressionModel(hidden: settings.hidden, kind: kind, noise: noise, rhoInitial: settings.rhoInitial,
+                                   ParameterInitializer(backend: backend, seed: settings.seed))
+    }
+
+    /// What training and predicting the largest of the models holds, estimated from the
+    /// settings alone (nothing is built): on the device every parameter four times (its value,
+    /// its gradient and Adam's two moments) and per training point the activations three times
+    /// (forward values, gradients, a temporary), six times for Bayes by Backprop (local
+    /// reparameterization adds a mean and a variance per unit); on the host the kept passes,
+    /// `samples × gridPoints` means and noise variances.
+    public func memory() -> MemoryBudget {
+        let points = Double(settings.points), samples = Double(settings.samples), grid = Double(Self.gridPoints)
+        var budget = MemoryBudget(host: MemoryBudget.floats(2 * samples * grid) * 3)
+        for method in methods {
+            let model = self.modelKind(method)
+            let size = RegressionModel.size(hidden: settings.hidden, kind: model.kind, noise: model.noise)
+            let perPoint = (method == .bnn ? 6 : 3) * size.activationsPerItem
+            budget.device = max(budget.device, MemoryBudget.floats(4 * size.parameters + max(points, grid) * perPoint))
+            budget.largestTensor = max(budget.largestTensor, MemoryBudget.floats(max(size.largestParameter, max(points, grid) * size.largestActivationPerItem)))
         }
+        return budget
     }
 
     /// Runs the comparison: draws the curve's points, trains and predicts every method, and
@@ -107,7 +130,8 @@ public struct RegressionExperiment {
         for method in methods {
             let model = try self.model(method, on: backend)
             let start = Date()
-            let loss = try model.fit(x: data.x, y: data.y, steps: settings.steps, learningRate: settings.learningRate, seed: settings.seed, on: backend)
+            let loss = try model.fit(x: data.x, y: data.y, steps: settings.steps, learningRate: settings.learningRate,
+                                     finalFactor: settings.learningRateDecay, seed: settings.seed, on: backend)
             let seconds = Date().timeIntervalSince(start)
             let passes = try model.predict(inputs: gridTensor, samples: settings.samples, seed: settings.seed)
             let result = try RegressionResult(method: method, x: grid, passes: passes, loss: loss, seconds: seconds)

@@ -1,15 +1,19 @@
 import DeepBayesCore
 import DeepBayesModels
 import DeepBayesNN
+import Foundation
 
 extension RegressionModel {
-    /// Trains the model on the points `(x, y)`: `steps` full-batch Adam steps at `learningRate`
-    /// on `loss` (one batch: the Bayesian model's KL enters whole, `β = 1`), step `s` drawing its
-    /// noise from `RandomPass(.training, index: s)` under `seed`. Returns the last step's loss;
-    /// `diverged` if it is not finite, `invalidArgument` unless `x` and `y` have the same,
-    /// non-zero length and `steps >= 1`.
+    /// Trains the model on the points `(x, y)`: `steps` full-batch Adam steps on `loss`, one
+    /// batch (the Bayesian model's KL enters whole, `β = 1`). Step `s` (from 0) runs at the
+    /// learning rate `learningRate · finalFactor^(s / steps)`, a geometric decay towards
+    /// `finalFactor` times the first (1: constant), and draws its noise from
+    /// `RandomPass(.training, index: s)` under `seed`. Returns the last step's loss; `diverged`
+    /// if it is not finite, `invalidArgument` unless `x` and `y` have the same, non-zero length
+    /// and `steps >= 1`.
     @discardableResult
-    public func fit(x: [Float], y: [Float], steps: Int, learningRate: Float, seed: UInt64, on backend: any Backend) throws -> Float {
+    public func fit(x: [Float], y: [Float], steps: Int, learningRate: Float, finalFactor: Float = 1, seed: UInt64,
+                    on backend: any Backend) throws -> Float {
         guard !x.isEmpty, x.count == y.count, steps >= 1 else {
             throw DeepBayesError.invalidArgument(operation: "RegressionModel.fit", reason: "needs as many targets as inputs (got \(x.count) and \(y.count)), at least one, and at least one step (got \(steps))")
         }
@@ -18,6 +22,7 @@ extension RegressionModel {
         let optimizer = Adam(AdamConfiguration(learningRate: learningRate))
         var last: Float = .nan
         for step in 0..<steps {
+            optimizer.configuration.learningRate = learningRate * Float(pow(Double(finalFactor), Double(step) / Double(steps)))
             let tape = Tape(backend: backend)
             let context = ForwardContext(tape: tape, mode: .training, seed: seed, pass: RandomPass(.training, index: UInt64(step)))
             let loss = try self.loss(inputs: inputs, targets: targets, objective: objective, context).loss

@@ -17,7 +17,7 @@ public enum ToyCurve: String, CaseIterable, Sendable {
     /// inside the sines makes the noise on `y` change with `x` (its standard deviation is about
     /// `0.02 |1 + 0.6π cos 2π(x+ε) + 1.2π cos 4π(x+ε)|`).
     case blundell
-    /// `y = sin(2πx) / 2 + σ(x) z` with `z ~ N(0, 1)` and a noise that grows linearly,
+    /// `y = sin(πx) / 2 + σ(x) z` with `z ~ N(0, 1)` and a noise that grows linearly,
     /// `σ(x) = 0.05 + 0.3 x` (0.05 at x = 0, 0.2 at x = 0.5): a model's learned noise can be
     /// compared to the true one.
     case heteroscedastic
@@ -33,7 +33,7 @@ public enum ToyCurve: String, CaseIterable, Sendable {
     public func mean(_ x: Double) -> Double {
         switch self {
         case .blundell: return Self.blundell(x, noise: 0)
-        case .heteroscedastic: return sin(2 * Double.pi * x) / 2
+        case .heteroscedastic: return sin(Double.pi * x) / 2
         }
     }
 
