@@ -8,6 +8,7 @@ import Foundation
 public struct SVGPanels: Sendable {
     public var rows: [[SVGChart]]
 
+    /// The charts in `rows`, top to bottom, each row left to right.
     public init(rows: [[SVGChart]]) {
         self.rows = rows
     }

@@ -15,7 +15,7 @@ public enum RegressionCheckpoint {
         public let model: String
         public let curve: String
         public let hidden: [Int]
-        /// `learned` (a log-variance head) or `none`.
+        /// `learned` (a log-variance head), `fixed(logVariance: λ₀)` or `none`.
         public let noise: String
         public let prior: String?
         public let rhoInitial: Float?
@@ -23,6 +23,8 @@ public enum RegressionCheckpoint {
         public let points: Int
         public let steps: Int
         public let learningRate: Float
+        /// The factor the learning rate decayed by over the steps (`RegressionModel.fit`).
+        public let learningRateDecay: Float
         public let seed: UInt64
     }
 

@@ -24,7 +24,7 @@ public struct RegressionExperiment {
         case mlp
 
         /// Whether its passes differ, so that it has an epistemic band.
-        public var samples: Bool { self != .mlp }
+        public var samplesPredictions: Bool { self != .mlp }
     }
 
     /// The numbers of a run; `defaults(for:)` gives those the figures in the docs were made with.
@@ -70,6 +70,7 @@ public struct RegressionExperiment {
     public let methods: [Method]
     public let settings: Settings
 
+    /// The comparison of `methods` on `curve` with `settings`.
     public init(curve: ToyCurve, methods: [Method], settings: Settings) {
         self.curve = curve
         self.methods = methods
@@ -102,14 +103,14 @@ public struct RegressionExperiment {
     /// settings alone (nothing is built): on the device every parameter four times (its value,
     /// its gradient and Adam's two moments) and per training point the activations three times
     /// (forward values, gradients, a temporary), six times for Bayes by Backprop (local
-    /// reparameterization adds a mean and a variance per unit); on the host the kept passes,
-    /// `samples × gridPoints` means and noise variances.
+    /// reparameterization adds a mean and a variance per unit); on the host the data (`x`, `y`
+    /// and the noise) and the kept passes, `samples × gridPoints` means and noise variances.
     public func memory() -> MemoryBudget {
         let points = Double(settings.points), samples = Double(settings.samples), grid = Double(Self.gridPoints)
-        var budget = MemoryBudget(host: MemoryBudget.floats(2 * samples * grid) * 3)
+        var budget = MemoryBudget(host: MemoryBudget.floats(4 * points + 2 * samples * grid))
         for method in methods {
-            let model = self.modelKind(method)
-            let size = RegressionModel.size(hidden: settings.hidden, kind: model.kind, noise: model.noise)
+            let (kind, noise) = modelKind(method)
+            let size = RegressionModel.size(hidden: settings.hidden, kind: kind, noise: noise)
             let perPoint = (method == .bnn ? 6 : 3) * size.activationsPerItem
             budget.device = max(budget.device, MemoryBudget.floats(4 * size.parameters + max(points, grid) * perPoint))
             budget.largestTensor = max(budget.largestTensor, MemoryBudget.floats(max(size.largestParameter, max(points, grid) * size.largestActivationPerItem)))
@@ -155,10 +156,16 @@ public struct RegressionExperiment {
         case let .gaussian(sigma): prior = "gaussian(sigma: \(sigma))"
         case let .scaleMixture(mixture): prior = "mixture(pi: \(mixture.pi), sigma1: \(mixture.sigma1), sigma2: \(mixture.sigma2))"
         }
+        let noise: String
+        switch modelKind(method).noise {
+        case .learned: noise = "learned"
+        case let .fixed(logVariance): noise = "fixed(logVariance: \(logVariance))"
+        case .none: noise = "none"
+        }
         return RegressionCheckpoint.Description(
-            model: method.rawValue, curve: curve.rawValue, hidden: settings.hidden, noise: method == .mlp ? "none" : "learned",
+            model: method.rawValue, curve: curve.rawValue, hidden: settings.hidden, noise: noise,
             prior: method == .bnn ? prior : nil, rhoInitial: method == .bnn ? settings.rhoInitial : nil,
             dropout: method == .mcdropout ? settings.dropout : nil, points: settings.points, steps: settings.steps,
-            learningRate: settings.learningRate, seed: settings.seed)
+            learningRate: settings.learningRate, learningRateDecay: settings.learningRateDecay, seed: settings.seed)
     }
 }

@@ -1,17 +1,22 @@
 import DeepBayesFiles
 import Foundation
 
-/// `regression.svg`: a row of panels per model. The first panel shows the training points, the
-/// noiseless curve, and the model's predictive median with its interquartile and 95% ranges
-/// shaded (the plain network: its prediction alone); the training range is marked. On the
-/// heteroscedastic curve a model with a learned noise has a second panel: its aleatoric 95% band
-/// `mean ± 1.96 σ̂(x)` and its epistemic 95% band (the sampled means' 2.5% to 97.5%) drawn
-/// apart, beside the true noise band `f(x) ± 1.96 σ(x)`.
+/// `regression.svg`: a row of panels per model. The first panel shows the training points (at
+/// most `drawnPoints` of them), the noiseless curve, and the model's predictive median with its
+/// interquartile and 95% ranges shaded (the plain network: its prediction alone); the training
+/// range is marked. On the heteroscedastic curve a model with a learned noise has a second
+/// panel: its aleatoric 95% band `mean ± 1.96 σ̂(x)` and its epistemic 95% band (the sampled
+/// means' 2.5% to 97.5%) drawn apart, beside the true noise band `f(x) ± 1.96 σ(x)`.
 public struct RegressionPlot {
     public let curve: ToyCurve
     public let data: (x: [Float], y: [Float])
     public let results: [RegressionResult]
 
+    /// The most training points drawn per panel: the first ones, a random subset (the points
+    /// are drawn independently), so that a picture of thousands stays small.
+    public static let drawnPoints = 500
+
+    /// The picture of `results` on `curve`, trained on `data`.
     public init(curve: ToyCurve, data: (x: [Float], y: [Float]), results: [RegressionResult]) {
         self.curve = curve
         self.data = data
@@ -51,13 +56,15 @@ public struct RegressionPlot {
 
     private func predictive(_ result: RegressionResult) -> SVGChart {
         let x = result.x
-        var series: [SVGChart.Series] = result.method.samples
+        var series: [SVGChart.Series] = result.method.samplesPredictions
             ? [.band(name: "95% of the predictive distribution", x: x, lower: result.quantile(0.025), upper: result.quantile(0.975)),
                .band(name: "50% (interquartile)", x: x, lower: result.quantile(0.25), upper: result.quantile(0.75)),
                .line(name: "predictive median", x: x, y: result.quantile(0.5))]
             : [.line(name: "prediction (no band: point weights, no noise model)", x: x, y: result.mean)]
-        series += [.scatter(name: "\(data.x.count) training points", x: data.x.map(Double.init), y: data.y.map(Double.init)), truth] + trainingRangeMarkers
-        var chart = SVGChart(title: "\(title(result.method)) on the \(curve.rawValue) curve, \(result.method.samples ? "T = \(result.passCount) passes" : "one pass")",
+        let drawn = min(data.x.count, Self.drawnPoints)
+        let name = drawn == data.x.count ? "\(drawn) training points" : "\(drawn) of the \(data.x.count) training points"
+        series += [.scatter(name: name, x: data.x.prefix(drawn).map(Double.init), y: data.y.prefix(drawn).map(Double.init)), truth] + trainingRangeMarkers
+        var chart = SVGChart(title: "\(title(result.method)) on the \(curve.rawValue) curve, \(result.method.samplesPredictions ? "T = \(result.passCount) passes" : "one pass")",
                              xLabel: "x", yLabel: "y", series: series)
         chart.yRange = yRange
         chart.height = 520

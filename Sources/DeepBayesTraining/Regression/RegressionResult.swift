@@ -111,14 +111,14 @@ public struct RegressionSummary: Codable, Sendable {
             let inside = result.x.indices.filter { ToyCurve.trainingRange.contains(result.x[$0]) }
             let widths = result.epistemicWidth
             let widthInside = inside.map { widths[$0] }.reduce(0, +) / Double(inside.count), widthAtEnd = widths[widths.count - 1]
-            let ratio = result.method.samples ? widthAtEnd / widthInside : nil
+            let ratio = result.method.samplesPredictions ? widthAtEnd / widthInside : nil
             var meanError: Double?, worstError: Double?
             if result.method != .mlp, curve.noiseStandardDeviation(0) != nil {
                 let errors = inside.map { i in abs(result.aleatoricVariance[i].squareRoot() - curve.noiseStandardDeviation(result.x[i])!) / curve.noiseStandardDeviation(result.x[i])! }
                 meanError = errors.reduce(0, +) / Double(errors.count)
                 worstError = errors.max()
             }
-            let shows = result.method.samples ? (ratio ?? 0) >= RegressionExperiment.requiredWidening : widths.allSatisfy { $0 == 0 }
+            let shows = result.method.samplesPredictions ? (ratio ?? 0) >= RegressionExperiment.requiredWidening : widths.allSatisfy { $0 == 0 }
             let noiseFollows = worstError.map { $0 <= RegressionExperiment.aleatoricTolerance } ?? true
             return Model(model: result.method.rawValue, finalLoss: Double(result.loss), trainSeconds: result.seconds, epistemicWidthInside: widthInside,
                          epistemicWidthAtEnd: widthAtEnd, wideningRatio: ratio, aleatoricMeanRelativeError: meanError,
