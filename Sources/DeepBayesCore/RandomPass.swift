@@ -18,6 +18,8 @@ public enum RandomPurpose: UInt64, Sendable, CaseIterable {
     case splitting
     /// Noise and blur added to images (`ImageCorruption`: training augmentation, shifted test sets).
     case corruption
+    /// Synthetic data sets drawn by the library (the toy regression curves).
+    case syntheticData
 }
 
 /// The one owner of random-stream numbers: every draw of a run takes its stream from a
