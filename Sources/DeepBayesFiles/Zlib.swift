@@ -1,7 +1,7 @@
 import CZlib
 import DeepBayesCore
 
-/// The two zlib calls the PNG writer needs.
+/// The zlib calls the PNG writer and reader need (inflate is in `Zlib+Inflate.swift`).
 enum Zlib {
     /// `bytes` as a zlib stream (RFC 1950) at the best compression level.
     /// - Throws: `DeepBayesError.invalidArgument` if zlib reports an error (only for inputs too
