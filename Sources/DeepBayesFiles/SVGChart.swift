@@ -41,6 +41,9 @@ public struct SVGChart: Sendable {
 
     /// The colours of the series, in order (then repeated): colour-blind-safe (Okabe and Ito).
     public static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+    /// Colours to use instead of `palette`, series by series (then repeated): for charts whose
+    /// series belong together (a class's scattered samples and its mean in one colour).
+    public var colors: [String]?
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series] = []) {
         self.title = title
@@ -73,7 +76,7 @@ public struct SVGChart: Sendable {
             body.append("<text x=\"\(Self.number(left - 6))\" y=\"\(py(tick))\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Self.label(tick))</text>")
         }
         for (index, item) in series.enumerated() {
-            let colour = Self.palette[index % Self.palette.count]
+            let colour = color(index)
             switch item {
             case let .line(_, x, y):
                 let points = zip(x, y).filter { $0.0.isFinite && $0.1.isFinite }.map { "\(px($0.0)),\(py($0.1))" }
@@ -101,7 +104,7 @@ public struct SVGChart: Sendable {
         body.append("<text x=\"\(Self.number(left + plotWidth / 2))\" y=\"\(Self.number(top + plotHeight + 36))\" text-anchor=\"middle\">\(Self.escaped(xLabel))</text>")
         body.append("<text transform=\"translate(18 \(Self.number(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escaped(yLabel))</text>")
         for (index, item) in series.enumerated() {
-            let y = top + plotHeight + 52 + 18 * Double(index), colour = Self.palette[index % Self.palette.count]
+            let y = top + plotHeight + 52 + 18 * Double(index), colour = color(index)
             body.append("<rect x=\"\(Self.number(left))\" y=\"\(Self.number(y - 10))\" width=\"14\" height=\"10\" fill=\"\(colour)\"/>")
             body.append("<text x=\"\(Self.number(left + 20))\" y=\"\(Self.number(y))\">\(Self.escaped(item.name))</text>")
         }
@@ -112,6 +115,12 @@ public struct SVGChart: Sendable {
         </svg>
 
         """
+    }
+
+    /// The colour of series `index`: from `colors` if given, else `palette`.
+    private func color(_ index: Int) -> String {
+        let colours = colors.flatMap { $0.isEmpty ? nil : $0 } ?? Self.palette
+        return colours[index % colours.count]
     }
 
     /// Writes `svg()` to `url` atomically.
