@@ -4,7 +4,8 @@ import Foundation
 /// A two-dimensional chart written as a small, self-contained SVG file: axes with ticks at
 /// "nice" steps (1, 2 or 5 × 10ᵏ), a title and axis labels, and any number of series (lines,
 /// shaded bands, scatter points, histogram bars, vertical markers), each in its own colour
-/// and named in a legend. No scripts, fonts or external files: any browser shows it.
+/// and named in a legend (a series with an empty name is left out of it). No scripts, fonts or
+/// external files: any browser shows it.
 ///
 /// A data point `(x, y)` lands at `left + (x − x₀)/(x₁ − x₀) · plotWidth` across and
 /// `top + (y₁ − y)/(y₁ − y₀) · plotHeight` down, where `[x₀, x₁] × [y₀, y₁]` is the range of
@@ -57,7 +58,8 @@ public struct SVGChart: Sendable {
     public func svg() throws -> String {
         let (xs, ys) = try extents()
         let left = 70.0, right = 20.0, top = 40.0, bottom = 55.0
-        let legendHeight = 18.0 * Double(series.count)
+        let legend = series.indices.filter { !series[$0].name.isEmpty }
+        let legendHeight = 18.0 * Double(legend.count)
         let plotWidth = width - left - right, plotHeight = height - top - bottom - legendHeight
         let xTicks = Self.ticks(xs), yTicks = Self.ticks(yRange ?? ys)
         let x0 = xTicks.first!, x1 = xTicks.last!, y0 = yRange?.lowerBound ?? yTicks.first!, y1 = yRange?.upperBound ?? yTicks.last!
@@ -103,10 +105,10 @@ public struct SVGChart: Sendable {
         body.append("<rect x=\"\(Self.number(left))\" y=\"\(Self.number(top))\" width=\"\(Self.number(plotWidth))\" height=\"\(Self.number(plotHeight))\" fill=\"none\" stroke=\"black\"/>")
         body.append("<text x=\"\(Self.number(left + plotWidth / 2))\" y=\"\(Self.number(top + plotHeight + 36))\" text-anchor=\"middle\">\(Self.escaped(xLabel))</text>")
         body.append("<text transform=\"translate(18 \(Self.number(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escaped(yLabel))</text>")
-        for (index, item) in series.enumerated() {
-            let y = top + plotHeight + 52 + 18 * Double(index), colour = color(index)
+        for (line, index) in legend.enumerated() {
+            let y = top + plotHeight + 52 + 18 * Double(line), colour = color(index)
             body.append("<rect x=\"\(Self.number(left))\" y=\"\(Self.number(y - 10))\" width=\"14\" height=\"10\" fill=\"\(colour)\"/>")
-            body.append("<text x=\"\(Self.number(left + 20))\" y=\"\(Self.number(y))\">\(Self.escaped(item.name))</text>")
+            body.append("<text x=\"\(Self.number(left + 20))\" y=\"\(Self.number(y))\">\(Self.escaped(series[index].name))</text>")
         }
         return """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Self.number(width))" height="\(Self.number(height))" \

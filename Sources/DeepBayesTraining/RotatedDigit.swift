@@ -19,6 +19,9 @@ public enum RotatedDigit {
     public static let drawnProbability: Float = 0.1
     /// At most this many classes are drawn per model (the most probable ones).
     public static let drawnClasses = 4
+    /// A pass's dot is drawn only when it gives the class at least this much (the others would
+    /// all sit on the axis, and would only make the file large).
+    public static let drawnDot: Float = 0.01
     /// The colour of each class, 0...9 (Okabe and Ito's seven, then three of Tol's).
     public static let classColors = SVGChart.palette + ["#882255", "#999933", "#44AA99"]
 
@@ -90,20 +93,22 @@ public enum RotatedDigit {
     }
 
     /// Two charts for `measurement`: the drawn classes' probability against the angle (a dot
-    /// per sampled pass and angle, and the mean as a line, in the class's colour), and the
-    /// predictive entropy and mutual information against the angle.
+    /// per sampled pass and angle where it reaches `drawnDot`, and the mean as a line, in the
+    /// class's colour, named once in the legend), and the predictive entropy, mutual
+    /// information and expected entropy against the angle.
     public static func charts(_ measurement: Measurement) -> [SVGChart] {
         let angles = measurement.angles, prediction = measurement.prediction, classes = prediction.classes
         let drawn = drawnClasses(measurement)
         var probabilities = SVGChart(title: "\(measurement.label): class probabilities of \(measurement.sampled.count) sampled passes",
                                      xLabel: "rotation (degrees)", yLabel: "probability")
         for c in drawn {
-            let x = measurement.sampled.flatMap { _ in angles }
-            let y = measurement.sampled.flatMap { pass in angles.indices.map { Double(pass[$0 * classes + c]) } }
-            probabilities.series.append(.scatter(name: "class \(c): each pass", x: x, y: y))
+            let dots = measurement.sampled.flatMap { pass in
+                angles.indices.compactMap { a in pass[a * classes + c] >= drawnDot ? (angles[a], Double(pass[a * classes + c])) : nil }
+            }
+            probabilities.series.append(.scatter(name: "", x: dots.map(\.0), y: dots.map(\.1)))
         }
         for c in drawn {
-            probabilities.series.append(.line(name: "class \(c): mean", x: angles,
+            probabilities.series.append(.line(name: "class \(c): mean (line) and each pass (dots)", x: angles,
                                               y: angles.indices.map { Double(prediction.meanProbabilities[$0 * classes + c]) }))
         }
         probabilities.colors = (drawn + drawn).map { classColors[$0 % classColors.count] }

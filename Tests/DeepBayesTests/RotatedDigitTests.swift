@@ -100,14 +100,31 @@ import Testing
         let svg = try String(contentsOf: urls[0], encoding: .utf8)
         #expect(svg.hasPrefix("<svg xmlns") && svg.hasSuffix("</svg>\n") && svg.contains("test &amp; title"))
         #expect(svg.components(separatedBy: "<svg ").count - 1 == 1 + 4)  // the page and four panels
-        // A dot per drawn class, pass and angle in each of the two probability panels.
-        #expect(svg.components(separatedBy: "<circle").count - 1 == 2 * drawn.count * 5 * 4)
+        // A dot per drawn class, pass and angle where the pass gives the class 1% or more, in
+        // each of the two probability panels.
+        var dots = 0
+        for c in drawn {
+            for pass in measurement.sampled {
+                for a in 0..<4 where pass[a * 10 + c] >= RotatedDigit.drawnDot { dots += 1 }
+            }
+        }
+        #expect(svg.components(separatedBy: "<circle").count - 1 == 2 * dots)
+        #expect(svg.components(separatedBy: "each pass (dots)</text>").count - 1 == 2 * drawn.count)
         let strip = try PNGImage.decode(Data(contentsOf: urls[1]), path: urls[1].path)
         #expect(strip.width == 4 * 30 + 2 && strip.height == 32)
         let summary = try String(contentsOf: urls[2], encoding: .utf8).split(separator: "\n")
         #expect(summary.count == 1 + 2 * 4 && summary[0].hasPrefix("model,angle,predicted,p0,"))
         let samples = try String(contentsOf: urls[3], encoding: .utf8).split(separator: "\n")
         #expect(samples.count == 1 + 2 * 4 * 5 && samples[1].hasPrefix("mcdropout,0.0,0,"))
+    }
+
+    @Test func chartColoursAndUnnamedSeries() throws {
+        var chart = SVGChart(title: "t", xLabel: "x", yLabel: "y",
+                             series: [.scatter(name: "", x: [0], y: [0]), .line(name: "mean", x: [0, 1], y: [0, 1])])
+        chart.colors = ["#111111", "#222222"]
+        let svg = try chart.svg()
+        #expect(svg.contains("fill=\"#111111\"") && svg.contains("stroke=\"#222222\""))
+        #expect(svg.components(separatedBy: "width=\"14\" height=\"10\"").count - 1 == 1)  // one legend entry: the named series
     }
 
     @Test func panelsPlaceChartsInAGrid() throws {
