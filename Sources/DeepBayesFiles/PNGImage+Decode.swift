@@ -35,14 +35,19 @@ extension PNGImage {
     /// end; no `IDAT` or no `IEND`; an unknown critical chunk; and image data that inflates
     /// to more or fewer bytes than the rows need (inflated into a buffer of that size, never
     /// grown) or carries an unknown row filter. `path` names the file in errors.
-    /// - Throws: `DeepBayesError.invalidFile(path:reason:)` with a one-line reason.
+    /// - Throws: `DeepBayesError.invalidFile(path:reason:)` with a one-line reason;
+    ///   `exceedsMemory` when decoding an accepted size would need more memory than this
+    ///   process may use (judged from the header, before the image data is inflated).
     public static func decode(_ bytes: [UInt8], path: String, background: UInt8 = defaultBackground) throws -> PNGImage {
         let chunks = try PNGChunks(bytes, path: path)
         let header = chunks.header
         let transparency = try PNGTransparency(chunks: chunks, header: header, path: path)
         let passes = header.passes
-        let rowData = try Zlib.inflate(chunks.imageData, length: passes.reduce(0) { $0 + $1.filteredBytes(header) },
-                                       path: path, subject: "image data")
+        let filteredLength = passes.reduce(0) { $0 + $1.filteredBytes(header) }
+        // The inflated rows, one pass unfiltered and the output, before any is allocated.
+        try MemoryBudget.checkHost(Double(2 * filteredLength + header.width * header.height * header.outputChannels),
+                                   "\(path): decoding its \(header.width)×\(header.height) pixels")
+        let rowData = try Zlib.inflate(chunks.imageData, length: filteredLength, path: path, subject: "image data")
         var output = [UInt8](repeating: 0, count: header.width * header.height * header.outputChannels)
         var offset = 0
         for pass in passes where pass.width > 0 && pass.height > 0 {

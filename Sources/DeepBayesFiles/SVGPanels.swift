@@ -15,6 +15,7 @@ public struct SVGPanels: Sendable {
     /// The height of the title line, in pixels.
     static let titleHeight = 30.0
 
+    /// `charts` in rows of `columns`, under `title` if one is given (checked by `svg()`).
     public init(charts: [SVGChart], columns: Int, title: String? = nil) {
         self.charts = charts
         self.columns = columns

@@ -10,6 +10,7 @@ public struct ImageSource: Sendable, Equatable {
     /// The image's position in an IDX file; nil for a PNG file (one image).
     public let index: Int?
 
+    /// Image `index` of the IDX file `file`, or (`index` nil) the PNG file `file`.
     public init(file: String, index: Int?) {
         self.file = file
         self.index = index
@@ -45,6 +46,9 @@ public struct ImageInputs: Sendable {
             let bytes = try IDXFile.contents(of: URL(fileURLWithPath: path))
             if bytes.starts(with: PNGImage.signature) || path.lowercased().hasSuffix(".png") {
                 let image = try PNGImage.decode(bytes, path: path)
+                // `DigitImage.prepare`'s three full-size float copies (luma, inverted, stretched).
+                try MemoryBudget.checkHost(3 * Double(image.width * image.height * MemoryLayout<Float>.stride),
+                                           "\(path): preparing its \(image.width)×\(image.height) pixels")
                 pixels += try DigitImage.prepare(width: image.width, height: image.height, channels: image.colorType.channels,
                                                  pixels: image.pixels, inversion: inversion, framing: framing)
                 sources.append(ImageSource(file: path, index: nil))
