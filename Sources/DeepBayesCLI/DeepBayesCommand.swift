@@ -7,5 +7,6 @@ struct DeepBayesCommand: ParsableCommand {
         commandName: "deepbayes",
         abstract: "Bayesian deep learning on a pluggable compute backend (\(DeepBayesCLI.registry.names.joined(separator: ", "))).",
         version: DeepBayesCLI.version,
-        subcommands: [TrainCommand.self, EvaluateCommand.self, SampleCommand.self, PruneCommand.self, ReproduceCommand.self, RegressionCommand.self, ExportCommand.self, DevicesCommand.self, CheckCommand.self])
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, RotateCommand.self, RegressionCommand.self, SampleCommand.self,
+                      PruneCommand.self, ReproduceCommand.self, ExportCommand.self, DevicesCommand.self, CheckCommand.self])
 }

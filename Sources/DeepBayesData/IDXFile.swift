@@ -58,8 +58,9 @@ public struct IDXFile: Equatable, Sendable {
 
     /// The bytes of the file at `url`, or `invalidFile` if it is missing, not a regular file
     /// (a directory, a FIFO, a device: checked with `stat` before opening, so nothing blocks)
-    /// or unreadable; `exceedsMemory` if this process cannot hold it.
-    static func contents(of url: URL) throws -> [UInt8] {
+    /// or unreadable; `exceedsMemory` if this process cannot hold it. Public for the other
+    /// readers of files a user names (PNG images to classify).
+    public static func contents(of url: URL) throws -> [UInt8] {
         var info = stat()
         guard stat(url.path, &info) == 0 else {
             let code = errno

@@ -35,14 +35,19 @@ extension PNGImage {
     /// end; no `IDAT` or no `IEND`; an unknown critical chunk; and image data that inflates
     /// to more or fewer bytes than the rows need (inflated into a buffer of that size, never
     /// grown) or carries an unknown row filter. `path` names the file in errors.
-    /// - Throws: `DeepBayesError.invalidFile(path:reason:)` with a one-line reason.
+    /// - Throws: `DeepBayesError.invalidFile(path:reason:)` with a one-line reason;
+    ///   `exceedsMemory` when decoding an accepted size would need more memory than this
+    ///   process may use (judged from the header, before the image data is inflated).
     public static func decode(_ bytes: [UInt8], path: String, background: UInt8 = defaultBackground) throws -> PNGImage {
         let chunks = try PNGChunks(bytes, path: path)
-        let header = try PNGHeader(chunks.header, path: path)
+        let header = chunks.header
         let transparency = try PNGTransparency(chunks: chunks, header: header, path: path)
         let passes = header.passes
-        let rowData = try Zlib.inflate(chunks.imageData, length: passes.reduce(0) { $0 + $1.filteredBytes(header) },
-                                       path: path, subject: "image data")
+        let filteredLength = passes.reduce(0) { $0 + $1.filteredBytes(header) }
+        // The inflated rows, one pass unfiltered and the output, before any is allocated.
+        try MemoryBudget.checkHost(Double(2 * filteredLength + header.width * header.height * header.outputChannels),
+                                   "\(path): decoding its \(header.width)×\(header.height) pixels")
+        let rowData = try Zlib.inflate(chunks.imageData, length: filteredLength, path: path, subject: "image data")
         var output = [UInt8](repeating: 0, count: header.width * header.height * header.outputChannels)
         var offset = 0
         for pass in passes where pass.width > 0 && pass.height > 0 {
@@ -93,10 +98,12 @@ extension PNGImage {
     }
 }
 
-/// A PNG file split into the chunks the decoder needs, every chunk's length and CRC checked.
+/// A PNG file split into the chunks the decoder needs, every chunk's length and CRC checked,
+/// and the header validated as soon as it is read (so a bad size is named even when the rest
+/// of the file is missing).
 private struct PNGChunks {
-    /// The `IHDR` chunk's data.
-    let header: [UInt8]
+    /// The `IHDR` chunk, validated.
+    let header: PNGHeader
     /// The `PLTE` chunk's data, if any.
     let palette: [UInt8]?
     /// The `tRNS` chunk's data, if any.
@@ -112,7 +119,7 @@ private struct PNGChunks {
         guard bytes.starts(with: PNGImage.signature) else {
             throw failure("not a PNG file (the first 8 bytes are not the PNG signature)")
         }
-        var header: [UInt8]?, palette: [UInt8]?, transparency: [UInt8]?
+        var header: PNGHeader?, palette: [UInt8]?, transparency: [UInt8]?
         var imageData: [UInt8] = [], sawImageData = false, imageDataEnded = false, sawEnd = false
         var at = PNGImage.signature.count, index = 0
         while !sawEnd {
@@ -135,7 +142,7 @@ private struct PNGChunks {
             guard index > 0 || type == "IHDR" else { throw failure("the first chunk is \(type), not IHDR") }
             if sawImageData && type != "IDAT" { imageDataEnded = true }
             switch type {
-            case "IHDR" where index == 0: header = data
+            case "IHDR" where index == 0: header = try PNGHeader(data, path: path)
             case "PLTE" where palette == nil && !sawImageData: palette = data
             case "tRNS" where transparency == nil && !sawImageData: transparency = data
             case "IDAT":

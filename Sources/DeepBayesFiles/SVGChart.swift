@@ -4,7 +4,8 @@ import Foundation
 /// A two-dimensional chart written as a small, self-contained SVG file: axes with ticks at
 /// "nice" steps (1, 2 or 5 × 10ᵏ), a title and axis labels, and any number of series (lines,
 /// shaded bands, scatter points, histogram bars, vertical markers), each in its own colour
-/// and named in a legend. No scripts, fonts or external files: any browser shows it.
+/// and named in a legend (a series with an empty name is left out of it). No scripts, fonts or
+/// external files: any browser shows it.
 ///
 /// A data point `(x, y)` lands at `left + (x − x₀)/(x₁ − x₀) · plotWidth` across and
 /// `top + (y₁ − y)/(y₁ − y₀) · plotHeight` down, where `[x₀, x₁] × [y₀, y₁]` is the range of
@@ -41,6 +42,9 @@ public struct SVGChart: Sendable {
 
     /// The colours of the series, in order (then repeated): colour-blind-safe (Okabe and Ito).
     public static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+    /// Colours to use instead of `palette`, series by series (then repeated): for charts whose
+    /// series belong together (a class's scattered samples and its mean in one colour).
+    public var colors: [String]?
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series] = []) {
         self.title = title
@@ -54,7 +58,8 @@ public struct SVGChart: Sendable {
     public func svg() throws -> String {
         let (xs, ys) = try extents()
         let left = 70.0, right = 20.0, top = 40.0, bottom = 55.0
-        let legendHeight = 18.0 * Double(series.count)
+        let legend = series.indices.filter { !series[$0].name.isEmpty }
+        let legendHeight = 18.0 * Double(legend.count)
         let plotWidth = width - left - right, plotHeight = height - top - bottom - legendHeight
         let xTicks = Self.ticks(xs), yTicks = Self.ticks(yRange ?? ys)
         let x0 = xTicks.first!, x1 = xTicks.last!, y0 = yRange?.lowerBound ?? yTicks.first!, y1 = yRange?.upperBound ?? yTicks.last!
@@ -73,7 +78,7 @@ public struct SVGChart: Sendable {
             body.append("<text x=\"\(Self.number(left - 6))\" y=\"\(py(tick))\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Self.label(tick))</text>")
         }
         for (index, item) in series.enumerated() {
-            let colour = Self.palette[index % Self.palette.count]
+            let colour = color(index)
             switch item {
             case let .line(_, x, y):
                 let points = zip(x, y).filter { $0.0.isFinite && $0.1.isFinite }.map { "\(px($0.0)),\(py($0.1))" }
@@ -100,10 +105,10 @@ public struct SVGChart: Sendable {
         body.append("<rect x=\"\(Self.number(left))\" y=\"\(Self.number(top))\" width=\"\(Self.number(plotWidth))\" height=\"\(Self.number(plotHeight))\" fill=\"none\" stroke=\"black\"/>")
         body.append("<text x=\"\(Self.number(left + plotWidth / 2))\" y=\"\(Self.number(top + plotHeight + 36))\" text-anchor=\"middle\">\(Self.escaped(xLabel))</text>")
         body.append("<text transform=\"translate(18 \(Self.number(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escaped(yLabel))</text>")
-        for (index, item) in series.enumerated() {
-            let y = top + plotHeight + 52 + 18 * Double(index), colour = Self.palette[index % Self.palette.count]
+        for (line, index) in legend.enumerated() {
+            let y = top + plotHeight + 52 + 18 * Double(line), colour = color(index)
             body.append("<rect x=\"\(Self.number(left))\" y=\"\(Self.number(y - 10))\" width=\"14\" height=\"10\" fill=\"\(colour)\"/>")
-            body.append("<text x=\"\(Self.number(left + 20))\" y=\"\(Self.number(y))\">\(Self.escaped(item.name))</text>")
+            body.append("<text x=\"\(Self.number(left + 20))\" y=\"\(Self.number(y))\">\(Self.escaped(series[index].name))</text>")
         }
         return """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Self.number(width))" height="\(Self.number(height))" \
@@ -112,6 +117,12 @@ public struct SVGChart: Sendable {
         </svg>
 
         """
+    }
+
+    /// The colour of series `index`: from `colors` if given, else `palette`.
+    private func color(_ index: Int) -> String {
+        let colours = colors.flatMap { $0.isEmpty ? nil : $0 } ?? Self.palette
+        return colours[index % colours.count]
     }
 
     /// Writes `svg()` to `url` atomically.

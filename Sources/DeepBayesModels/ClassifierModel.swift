@@ -179,6 +179,24 @@ public final class ClassifierModel {
         return try context.tape.sampledSoftmaxCrossEntropy(logits: logits, logVariance: logVariance, labels: labels, noise: noise)
     }
 
+    /// One prediction pass's class probabilities `[N, C]` and, with a `logitVarianceHead`, its
+    /// logit variances `e^λ`: the softmax of the logits, or with the head the softmax of
+    /// `f + e^{λ/2} ⊙ ε` averaged over `logitNoiseSamples` draws of `ε` from `context`'s streams.
+    func passProbabilities(images: Tensor, _ context: ForwardContext) throws -> (probabilities: Tensor, logitVariance: Tensor?) {
+        let backend = context.backend
+        let (logits, logVariance) = try outputs(context.tape.constant(images), context)
+        guard let logVariance else { return (try backend.apply(.exp, backend.logSoftmax(of: logits.value)), nil) }
+        let variance = try backend.apply(.exp, logVariance.value)
+        let scale = try backend.apply(.sqrt, variance)
+        var sum: Tensor?
+        for _ in 0..<Self.logitNoiseSamples {
+            let noise = try backend.randomNormal(logits.shape, context.nextRandomStream())
+            let probabilities = try backend.softmax(of: backend.combine(.add, logits.value, backend.combine(.multiply, scale, noise)))
+            sum = try sum.map { try backend.combine(.add, $0, probabilities) } ?? probabilities
+        }
+        return (try backend.scaled(sum!, by: 1 / Float(Self.logitNoiseSamples)), variance)
+    }
+
     /// Whether predictions vary from pass to pass (Bayesian weights or MC dropout): a
     /// deterministic network predicts in one pass, whatever number of samples is asked for.
     public var samplesPredictions: Bool {
@@ -201,17 +219,9 @@ public final class ClassifierModel {
         let backend = images.backend
         var varianceSum: Tensor?
         var prediction = try BayesianPrediction.classify(samples: passes, seed: seed, on: backend) { context in
-            let (logits, logVariance) = try outputs(context.tape.constant(images), context)
-            let variance = try backend.apply(.exp, logVariance!.value)
-            let scale = try backend.apply(.sqrt, variance)
-            varianceSum = try varianceSum.map { try backend.combine(.add, $0, variance) } ?? variance
-            var sum: Tensor?
-            for _ in 0..<Self.logitNoiseSamples {
-                let noise = try backend.randomNormal(logits.shape, context.nextRandomStream())
-                let probabilities = try backend.softmax(of: backend.combine(.add, logits.value, backend.combine(.multiply, scale, noise)))
-                sum = try sum.map { try backend.combine(.add, $0, probabilities) } ?? probabilities
-            }
-            return try backend.scaled(sum!, by: 1 / Float(Self.logitNoiseSamples))
+            let (probabilities, variance) = try passProbabilities(images: images, context)
+            varianceSum = try varianceSum.map { try backend.combine(.add, $0, variance!) } ?? variance
+            return probabilities
         }
         let perInput = try backend.scaled(backend.sum(varianceSum!, keepingAxis: 0), by: 1 / Float(passes * prediction.classes)).toArray()
         prediction.logitVariance = perInput

@@ -249,6 +249,10 @@ import Testing
         #expect(Self.reason(Self.file(Self.header(width: 100_000, height: 100_000, bitDepth: 16, colorType: 6), filtered: [0]))?
             .contains("100000×100000 pixels are more than the 67108864") == true)
         #expect(Self.reason(Self.file(Self.header(width: 1 << 31, height: 1, bitDepth: 8, colorType: 0), filtered: [0])) != nil)
+        // The header is judged as soon as it is read, whatever follows.
+        let headerOnly = PNGImage.signature + Self.chunk("IHDR", Self.header(width: 100_000, height: 100_000, bitDepth: 8, colorType: 0))
+        #expect(Self.reason(headerOnly + Self.chunk("IEND", []))?.contains("100000×100000 pixels") == true)
+        #expect(Self.reason(headerOnly)?.contains("100000×100000 pixels") == true)
     }
 
     @Test func refusesInvalidHeaderFields() {

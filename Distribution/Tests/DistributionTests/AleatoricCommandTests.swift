@@ -33,6 +33,19 @@ import Testing
         for (key, value) in metrics where key.hasSuffix("_auroc") {
             #expect((value as? Double).map { (0...1).contains($0) } == true, "\(key) \(value)")
         }
+
+        // `predict` gives each image's logit variance beside the entropies.
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Data/mnist/t10k-images-idx3-ubyte.gz")
+        let predict = try CommandLineTests.run(["predict", "--checkpoint", out.appendingPathComponent("model.safetensors").path, "--device", device,
+                                                "--samples", "2", "--format", "csv", shipped.path])
+        try #require(predict.status == 0, "\(predict.error)")
+        let lines = predict.output.split(separator: "\n")
+        #expect(lines.first == "file,index,predicted,probability,predictive_entropy,expected_entropy,mutual_information,logit_variance,"
+                + (0..<10).map { "p\($0)" }.joined(separator: ","))
+        #expect(lines.count == 10_001)
+        let variance = lines.last.map { $0.split(separator: ",").map(String.init) }.flatMap { $0.count == 18 ? Double($0[7]) : nil }
+        #expect(variance.map { $0 > 0 && $0.isFinite } == true, "\(lines.last ?? "")")
     }
 
     @Test func aRunResumedCorruptsAsTheWholeRun() throws {
