@@ -82,11 +82,11 @@ public struct SafetensorsFile: Sendable, Equatable {
         }
         if !metadata.isEmpty {
             let pairs = metadata.sorted { Self.precedes($0.key, $1.key) }
-                .map { "\(Self.jsonString($0.key)):\(Self.jsonString($0.value))" }
+                .map { "\(JSONStringLiteral.quoting($0.key)):\(JSONStringLiteral.quoting($0.value))" }
             entries.append((Self.metadataKey, "{" + pairs.joined(separator: ",") + "}"))
         }
         entries.sort { Self.precedes($0.key, $1.key) }
-        var header = Array(("{" + entries.map { "\(Self.jsonString($0.key)):\($0.json)" }.joined(separator: ",") + "}").utf8)
+        var header = Array(("{" + entries.map { "\(JSONStringLiteral.quoting($0.key)):\($0.json)" }.joined(separator: ",") + "}").utf8)
         header += repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8)
 
         var bytes = [UInt8]()
@@ -139,25 +139,5 @@ public struct SafetensorsFile: Sendable, Equatable {
     /// never depends on Unicode normalization.
     static func precedes(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
-
-    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped,
-    /// everything else as UTF-8.
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

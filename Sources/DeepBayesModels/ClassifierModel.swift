@@ -129,12 +129,7 @@ public final class ClassifierModel {
             size.elementwise(32 * 7 * 7)
             width = 32 * 7 * 7
         }
-        for units in hidden.map(Double.init) {
-            size.dense(width, units, copies: copies)
-            size.elementwise(units)
-            if dropout { size.elementwise(units) }
-            width = units
-        }
+        width = size.denseStack(from: width, hidden: hidden, copies: copies, dropout: dropout)
         size.dense(width, 10, copies: copies)
         if logitVariance {
             size.dense(width, 10, copies: copies)

@@ -47,6 +47,19 @@ public struct ModelSize: Sendable, Equatable {
         activation(features)
     }
 
+    /// Adds dense layers `width → hidden[0] → … → hidden.last`, each followed by its activation
+    /// and, with `dropout`, a mask; returns the last width (`width` when `hidden` is empty).
+    public mutating func denseStack(from width: Double, hidden: [Int], copies: Double, dropout: Bool) -> Double {
+        var width = width
+        for units in hidden.map(Double.init) {
+            dense(width, units, copies: copies)
+            elementwise(units)
+            if dropout { elementwise(units) }
+            width = units
+        }
+        return width
+    }
+
     /// Adds the sizes of another network (a GAN's generator and discriminator).
     public mutating func append(_ other: ModelSize) {
         parameters += other.parameters

@@ -88,13 +88,7 @@ public final class RegressionModel {
         case .deterministic: break
         }
         var size = ModelSize()
-        var width = 1.0
-        for units in hidden.map(Double.init) {
-            size.dense(width, units, copies: copies)
-            size.elementwise(units)
-            if dropout { size.elementwise(units) }
-            width = units
-        }
+        let width = size.denseStack(from: 1, hidden: hidden, copies: copies, dropout: dropout)
         size.dense(width, 1, copies: copies)
         if case .learned = noise { size.dense(width, 1, copies: copies) }
         return size

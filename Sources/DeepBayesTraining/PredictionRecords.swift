@@ -1,5 +1,6 @@
 import DeepBayesCore
 import DeepBayesData
+import DeepBayesFiles
 import DeepBayesModels
 import DeepBayesNN
 import Foundation
@@ -55,7 +56,7 @@ public enum PredictionRecords {
                 + (prediction.logitVariance.map { [number($0[item])] } ?? [])
             switch format {
             case .jsonl:
-                let fields = ["\"file\": \(jsonString(source.file))", "\"index\": \(source.index.map(String.init) ?? "null")",
+                let fields = ["\"file\": \(JSONStringLiteral.quoting(source.file))", "\"index\": \(source.index.map(String.init) ?? "null")",
                               "\"predicted\": \(predicted)"]
                     + zip(named, numbers).map { "\"\($0)\": \($1)" }
                     + ["\"probabilities\": [\(probabilities.joined(separator: ", "))]"]
@@ -70,23 +71,6 @@ public enum PredictionRecords {
 
     /// The shortest decimal that reads back as `value`.
     static func number(_ value: Float) -> String { "\(value)" }
-
-    /// `text` as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
 
     /// `text` as a CSV field: quoted, with quotes doubled, when it holds a comma, a quote or a
     /// line break.
