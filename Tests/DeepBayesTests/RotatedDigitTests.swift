@@ -117,26 +117,4 @@ import Testing
         let samples = try String(contentsOf: urls[3], encoding: .utf8).split(separator: "\n")
         #expect(samples.count == 1 + 2 * 4 * 5 && samples[1].hasPrefix("mcdropout,0.0,0,"))
     }
-
-    @Test func chartColoursAndUnnamedSeries() throws {
-        var chart = SVGChart(title: "t", xLabel: "x", yLabel: "y",
-                             series: [.scatter(name: "", x: [0], y: [0]), .line(name: "mean", x: [0, 1], y: [0, 1])])
-        chart.colors = ["#111111", "#222222"]
-        let svg = try chart.svg()
-        #expect(svg.contains("fill=\"#111111\"") && svg.contains("stroke=\"#222222\""))
-        #expect(svg.components(separatedBy: "width=\"14\" height=\"10\"").count - 1 == 1)  // one legend entry: the named series
-    }
-
-    @Test func panelsPlaceChartsInAGrid() throws {
-        var small = SVGChart(title: "a", xLabel: "x", yLabel: "y", series: [.line(name: "l", x: [0, 1], y: [0, 1])])
-        small.width = 300
-        small.height = 200
-        var tall = small
-        tall.height = 250
-        let svg = try SVGPanels(charts: [small, tall, small], columns: 2).svg()
-        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"450\""))
-        #expect(svg.contains("<svg x=\"300\" y=\"0\" ") && svg.contains("<svg x=\"0\" y=\"250\" "))
-        #expect(throws: DeepBayesError.self) { try SVGPanels(charts: [], columns: 2).svg() }
-        #expect(throws: DeepBayesError.self) { try SVGPanels(charts: [small], columns: 0) }
-    }
 }

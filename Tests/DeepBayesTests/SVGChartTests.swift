@@ -43,4 +43,30 @@ import Testing
         #expect(throws: DeepBayesError.self) { try SVGChart(title: "t", xLabel: "x", yLabel: "y", series: [.line(name: "l", x: [.nan], y: [1])]).svg() }
         #expect(throws: DeepBayesError.self) { try SVGChart(title: "t", xLabel: "x", yLabel: "y", series: [.bars(name: "b", edges: [0, 1], heights: [1, 2])]).svg() }
     }
+
+    @Test func chartColoursAndUnnamedSeries() throws {
+        var chart = SVGChart(title: "t", xLabel: "x", yLabel: "y",
+                             series: [.scatter(name: "", x: [0], y: [0]), .line(name: "mean", x: [0, 1], y: [0, 1])])
+        chart.colors = ["#111111", "#222222"]
+        let svg = try chart.svg()
+        #expect(svg.contains("fill=\"#111111\"") && svg.contains("stroke=\"#222222\""))
+        #expect(svg.components(separatedBy: "width=\"14\" height=\"10\"").count - 1 == 1)  // one legend entry: the named series
+    }
+
+    @Test func panelsPlaceChartsInAGrid() throws {
+        var small = SVGChart(title: "a", xLabel: "x", yLabel: "y", series: [.line(name: "l", x: [0, 1], y: [0, 1])])
+        small.width = 300
+        small.height = 200
+        var tall = small
+        tall.height = 250
+        let svg = try SVGPanels(charts: [small, tall, small], columns: 2).svg()
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"450\""))
+        #expect(svg.contains("<svg x=\"300\" y=\"0\" ") && svg.contains("<svg x=\"0\" y=\"250\" "))
+        #expect(throws: DeepBayesError.self) { try SVGPanels(charts: [], columns: 2).svg() }
+        #expect(throws: DeepBayesError.self) { try SVGPanels(charts: [small], columns: 0) }
+        // Rows of unequal length: the short row's missing cell stays empty.
+        let rows = try SVGPanels(rows: [[small, tall], [small]], title: "both").svg()
+        #expect(rows.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"480\""))
+        #expect(rows.contains("<svg x=\"0\" y=\"280\" ") && rows.components(separatedBy: "<svg x=").count - 1 == 3)
+    }
 }
