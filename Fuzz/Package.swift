@@ -31,6 +31,7 @@ let package = Package(
         harness("fuzz-idx", ["DeepBayesData"]),
         harness("fuzz-safetensors", ["DeepBayesFiles"]),
         harness("fuzz-checkpoint", ["DeepBayesCore", "DeepBayesFiles", "DeepBayesTraining"]),
+        harness("fuzz-png", ["DeepBayesFiles", "DeepBayesData"]),
     ],
     swiftLanguageModes: [.v5]
 )
