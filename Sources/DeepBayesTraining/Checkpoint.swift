@@ -1,5 +1,6 @@
 import DeepBayesCore
 import DeepBayesFiles
+import DeepBayesNN
 import Foundation
 
 /// Model checkpoints as safetensors files: one F32 tensor per parameter or buffer under its
@@ -39,9 +40,13 @@ public enum Checkpoint {
     /// fit throws `invalidFile`; a NaN or infinite value throws `diverged`.
     public static func load(from url: URL, on backend: any Backend, workingBatch: Int = Evaluation.chunkSize)
         throws -> (spec: ModelSpec, model: TrainableModel, metadata: [String: String]) {
-        let path = url.path
-        try requireRegularFile(path)
-        let file = try SafetensorsFile.read(from: url)
+        try requireRegularFile(url.path)
+        return try load(SafetensorsFile.read(from: url), path: url.path, on: backend, workingBatch: workingBatch)
+    }
+
+    /// `load(from:on:workingBatch:)` for a file already read from `path`.
+    public static func load(_ file: SafetensorsFile, path: String, on backend: any Backend, workingBatch: Int = Evaluation.chunkSize)
+        throws -> (spec: ModelSpec, model: TrainableModel, metadata: [String: String]) {
         guard let json = file.metadata[specKey] else {
             throw DeepBayesError.invalidFile(path: path, reason: "not a DeepBayes checkpoint: the metadata has no '\(specKey)'")
         }
@@ -54,7 +59,14 @@ public enum Checkpoint {
         }
         try memory.check("\(path): its model (\(spec.sizeSummary))", capabilities: backend.capabilities, backend: backend.name)
         let model = try TrainableModel(spec, on: backend)
-        let expected = model.namedParameters
+        try assign(model.namedParameters, from: file, path: path, model: "a \(spec.kind.rawValue) model", on: backend)
+        return (spec, model, file.metadata)
+    }
+
+    /// Sets every parameter of `expected` from the tensor of `file` with its name: `invalidFile`
+    /// for a missing tensor, a shape that does not fit, or a tensor `model` has no place for;
+    /// `diverged` for a NaN or infinite value.
+    static func assign(_ expected: [NamedParameter], from file: SafetensorsFile, path: String, model: String, on backend: any Backend) throws {
         for named in expected {
             guard let stored = file.tensor(named: named.name) else {
                 throw DeepBayesError.invalidFile(path: path, reason: "the checkpoint lacks tensor '\(named.name)'")
@@ -66,9 +78,8 @@ public enum Checkpoint {
             named.parameter.value = try backend.tensor(stored.values, shape: named.parameter.shape)
         }
         if let extra = file.tensors.first(where: { stored in !expected.contains { $0.name == stored.name } }) {
-            throw DeepBayesError.invalidFile(path: path, reason: "unexpected tensor '\(extra.name)' for a \(spec.kind.rawValue) model")
+            throw DeepBayesError.invalidFile(path: path, reason: "unexpected tensor '\(extra.name)' for \(model)")
         }
-        return (spec, model, file.metadata)
     }
 
     /// `diverged` naming the tensor and how many of its values are NaN or infinite, if any are.

@@ -69,6 +69,18 @@ import FoundationXML
         let names = try experiment.model(.bnn, on: TestBackends.cpu).namedParameters.map(\.name)
         #expect(file.tensors.map(\.name).sorted() == names.sorted())
         #expect(names.contains("log_variance.weight_rho") && names.contains("trunk.0.weight_mu"))
+
+        // Loaded back, the regressor is the one saved: the same prior, and the same predictions.
+        let (loadedDescription, loaded) = try RegressionCheckpoint.load(file, path: "bnn.safetensors", on: TestBackends.cpu, workingBatch: 8)
+        #expect(loadedDescription == description)
+        guard case let .bayesian(prior, _) = loaded.kind, case let .gaussian(sigma) = prior else { Issue.record("\(loaded.kind)"); return }
+        #expect(sigma == 1)
+        let grid = try TestBackends.cpu.tensor([0, 0.5, 1.2], shape: [3, 1])
+        let original = try experiment.model(.bnn, on: TestBackends.cpu)
+        for named in original.namedParameters { named.parameter.value = try TestBackends.cpu.tensor(file.tensor(named: named.name)!.values, shape: named.parameter.shape) }
+        #expect(try loaded.predict(inputs: grid, samples: 4, seed: 9).means == original.predict(inputs: grid, samples: 4, seed: 9).means)
+        let broken = try SafetensorsFile(tensors: file.tensors, metadata: [RegressionCheckpoint.descriptionKey: #"{"model": "gp"}"#])
+        #expect(throws: DeepBayesError.self) { try RegressionCheckpoint.load(broken, path: "x", on: TestBackends.cpu, workingBatch: 8) }
     }
 
     /// The heteroscedastic curve with every model for a few steps: `regression.svg` is

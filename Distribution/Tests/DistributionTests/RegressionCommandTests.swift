@@ -25,6 +25,30 @@ import Testing
         #expect(models.allSatisfy { $0["epistemicWidthInside"] is NSNumber && $0["passes"] is Bool })
         let csv = try String(contentsOf: out.appendingPathComponent("predictions.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 1 + 3 * 281)
+
+        // `predict` on a saved regressor: numbers and a file of numbers in, a record per input out.
+        let numbers = directory.appendingPathComponent("x.txt")
+        try Data("0.1, 0.3\n1.2\n".utf8).write(to: numbers)
+        for model in ["bnn", "mcdropout", "mlp"] {
+            let predict = try CommandLineTests.run(["predict", "--checkpoint", out.appendingPathComponent("\(model).safetensors").path, "--samples", "8",
+                                                    "0.25", numbers.path])
+            try #require(predict.status == 0, "\(model): \(predict.error)")
+            let records = try predict.output.split(separator: "\n").map { try TrainingCommandTests.jsonObject(String($0)) }
+            #expect(records.compactMap { $0["x"] as? Double } == [0.25, 0.1, 0.3, 1.2])  // each Float written in its shortest decimal
+            for record in records {
+                let values = ["mean", "epistemic_variance", "aleatoric_variance", "total_variance"].compactMap { record[$0] as? Double }
+                try #require(values.count == 4, "\(record)")
+                #expect(values[1] >= 0 && values[2] >= 0 && abs(values[3] - values[1] - values[2]) <= 1e-6 * max(1, values[3]), "\(model): \(record)")
+                // The plain network has no band: one pass and no noise model.
+                if model == "mlp" { #expect(values[1] == 0 && values[2] == 0) } else { #expect(values[2] > 0) }
+            }
+        }
+        let csvRecords = try CommandLineTests.run(["predict", "--checkpoint", out.appendingPathComponent("bnn.safetensors").path, "--format", "csv", "0.5"])
+        #expect(csvRecords.output.hasPrefix("x,mean,epistemic_variance,aleatoric_variance,total_variance\n0.5,"), "\(csvRecords.output)")
+        let bad = directory.appendingPathComponent("bad.txt")
+        try Data("0.1 two 0.3".utf8).write(to: bad)
+        let refused = try CommandLineTests.run(["predict", "--checkpoint", out.appendingPathComponent("bnn.safetensors").path, bad.path])
+        #expect(refused.status == 1 && refused.error == "error: \(bad.path): value 2, 'two', is not a finite number\n", "\(refused.error)")
     }
 
     @Test func optionsThatMakeNoSenseAreRefused() throws {

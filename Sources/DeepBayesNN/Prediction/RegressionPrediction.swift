@@ -9,6 +9,12 @@ public struct RegressionPrediction {
     public let epistemicVariance: [Float]
     public let aleatoricVariance: [Float]
 
+    public init(mean: [Float], epistemicVariance: [Float], aleatoricVariance: [Float]) {
+        self.mean = mean
+        self.epistemicVariance = epistemicVariance
+        self.aleatoricVariance = aleatoricVariance
+    }
+
     /// `epistemicVariance + aleatoricVariance`.
     public var totalVariance: [Float] { zip(epistemicVariance, aleatoricVariance).map(+) }
 }
