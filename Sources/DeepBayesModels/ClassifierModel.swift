@@ -57,13 +57,10 @@ public final class ClassifierModel {
         self.architecture = architecture
         self.kind = kind
         var layers: [any Layer] = inputScaling == 1 ? [] : [try Scaling(inputScaling)]
+        let posterior: (prior: WeightPrior, estimator: BayesianEstimator)?
+        if case let .bayesian(prior, estimator) = kind { posterior = (prior, estimator) } else { posterior = nil }
         func dense(_ inputs: Int, _ outputs: Int) throws -> any Layer {
-            switch kind {
-            case let .bayesian(prior, estimator):
-                return try BayesDense(inputs: inputs, outputs: outputs, prior: prior, estimator: estimator, rhoInitial: rhoInitial, initializer)
-            case .mcDropout, .deterministic:
-                return try Dense(inputs: inputs, outputs: outputs, initializer)
-            }
+            try DenseLayers.make(inputs: inputs, outputs: outputs, posterior: posterior, rhoInitial: rhoInitial, initializer)
         }
         func conv(_ inChannels: Int, _ outChannels: Int) throws -> any Layer {
             let window = ConvolutionWindow(size: 5, stride: 2, padding: 2)

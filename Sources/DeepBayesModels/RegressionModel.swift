@@ -57,13 +57,10 @@ public final class RegressionModel {
         self.kind = kind
         self.noise = noise
         self.hidden = hidden
+        let posterior: (prior: WeightPrior, estimator: BayesianEstimator)?
+        if case let .bayesian(prior, estimator) = kind { posterior = (prior, estimator) } else { posterior = nil }
         func dense(_ inputs: Int, _ outputs: Int) throws -> any Layer {
-            switch kind {
-            case let .bayesian(prior, estimator):
-                return try BayesDense(inputs: inputs, outputs: outputs, prior: prior, estimator: estimator, rhoInitial: rhoInitial, initializer)
-            case .mcDropout, .deterministic:
-                return try Dense(inputs: inputs, outputs: outputs, initializer)
-            }
+            try DenseLayers.make(inputs: inputs, outputs: outputs, posterior: posterior, rhoInitial: rhoInitial, initializer)
         }
         var layers: [any Layer] = []
         var width = 1
