@@ -38,6 +38,9 @@ public struct SVGChart: Sendable {
     public var series: [Series] = []
     /// The y range to show instead of the data's (for example `0...1` for probabilities).
     public var yRange: ClosedRange<Double>?
+    /// Whether x takes whole numbers only (epochs, steps): its ticks then step by 1 at least,
+    /// never 0.5.
+    public var wholeNumberX = false
     public var width = 640.0, height = 400.0
 
     /// The colours of the series, in order (then repeated): colour-blind-safe (Okabe and Ito).
@@ -61,7 +64,7 @@ public struct SVGChart: Sendable {
         let legend = series.indices.filter { !series[$0].name.isEmpty }
         let legendHeight = 18.0 * Double(legend.count)
         let plotWidth = width - left - right, plotHeight = height - top - bottom - legendHeight
-        let xTicks = Self.ticks(xs), yTicks = Self.ticks(yRange ?? ys)
+        let xTicks = Self.ticks(xs, wholeNumbers: wholeNumberX), yTicks = Self.ticks(yRange ?? ys)
         let x0 = xTicks.first!, x1 = xTicks.last!, y0 = yRange?.lowerBound ?? yTicks.first!, y1 = yRange?.upperBound ?? yTicks.last!
         func px(_ x: Double) -> String { Self.number(left + (x - x0) / (x1 - x0) * plotWidth) }
         func py(_ y: Double) -> String { Self.number(top + (y1 - min(max(y, y0), y1)) / (y1 - y0) * plotHeight) }
@@ -169,11 +172,12 @@ public struct SVGChart: Sendable {
 
     /// Ticks at a step of 1, 2 or 5 × 10ᵏ, about five of them, covering `range` (a range of one
     /// value is widened by one either side).
-    static func ticks(_ range: ClosedRange<Double>) -> [Double] {
+    static func ticks(_ range: ClosedRange<Double>, wholeNumbers: Bool = false) -> [Double] {
         var low = range.lowerBound, high = range.upperBound
         if high - low <= 0 { low -= 1; high += 1 }
         let rough = (high - low) / 5, magnitude = Foundation.pow(10, (Foundation.log10(rough)).rounded(.down))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
+        let nice = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
+        let step = wholeNumbers ? max(nice, 1) : nice
         let first = (low / step).rounded(.down), last = (high / step).rounded(.up)
         return stride(from: first, through: last, by: 1).map { $0 * step }
     }

@@ -69,4 +69,14 @@ import Testing
         #expect(rows.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"480\""))
         #expect(rows.contains("<svg x=\"0\" y=\"280\" ") && rows.components(separatedBy: "<svg x=").count - 1 == 3)
     }
+
+    /// Epochs 1 to 3: plain ticks would step by 0.5; whole-number ticks step by 1.
+    @Test func wholeNumberTicksNeverHalve() throws {
+        var chart = SVGChart(title: "t", xLabel: "epoch", yLabel: "y", series: [.line(name: "l", x: [1, 2, 3], y: [30, 20, 10])])
+        #expect(try chart.svg().contains(">1.5</text>"))
+        chart.wholeNumberX = true
+        let svg = try chart.svg()
+        #expect(!svg.contains(">1.5</text>") && !svg.contains(">2.5</text>"))
+        for tick in ["1", "2", "3"] { #expect(svg.contains(">\(tick)</text>"), "tick \(tick) missing") }
+    }
 }

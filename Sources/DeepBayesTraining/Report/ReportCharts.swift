@@ -51,6 +51,7 @@ enum ReportCharts {
                 var rate = SVGChart(title: "Learning rate by epoch", xLabel: "epoch", yLabel: "learning rate",
                                     series: [.line(name: "Adam learning rate", x: rates.x, y: rates.y)])
                 rate.yRange = 0...(top * 1.25)
+                rate.wholeNumberX = true
                 figures.append(ReportFigure(markup: try rate.svg(), caption: "The rate of epoch e is lr · decay^(e−1) (--lr, --lr-decay)."))
             }
         }
@@ -136,7 +137,9 @@ enum ReportCharts {
             return .line(name: key, x: values.x, y: values.y)
         }
         guard keys.contains(where: { table.series($0, by: axis).y.contains(where: \.isFinite) }) else { return nil }
-        return try SVGChart(title: title, xLabel: x, yLabel: y, series: series).svg()
+        var chart = SVGChart(title: title, xLabel: x, yLabel: y, series: series)
+        chart.wholeNumberX = true  // epochs or steps
+        return try chart.svg()
     }
 
     /// What the training loss of `kind` is.
