@@ -28,13 +28,14 @@ import Testing
     }
 
     /// Runs `deepbayes arguments` and expects ArgumentParser's refusal: status 64 (EX_USAGE),
-    /// first line `Error: message`, then the usage; nothing else ran.
+    /// first line `Error: message`, then the usage of the subcommand `arguments[0]`; nothing
+    /// else ran.
     static func expectRefused(_ arguments: [String], _ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let result = try CommandLineTests.run(arguments)
         #expect(result.status == 64, "\(arguments): status \(result.status): \(result.error)", sourceLocation: sourceLocation)
         let lines = result.error.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first.map(String.init) == "Error: \(message)", "\(arguments): \(result.error)", sourceLocation: sourceLocation)
-        #expect(lines.count > 1 && lines[1].hasPrefix("Usage: deepbayes train"), "\(result.error)", sourceLocation: sourceLocation)
+        #expect(lines.count > 1 && lines[1].hasPrefix("Usage: deepbayes \(arguments.first ?? "")"), "\(result.error)", sourceLocation: sourceLocation)
         #expect(result.output.isEmpty, sourceLocation: sourceLocation)
     }
 

@@ -5,15 +5,6 @@ import Testing
 /// `deepbayes rotate` end to end on a tiny trained classifier: the four files and their
 /// sizes, and the refusals of options and checkpoints it cannot use.
 @Suite(.timeLimit(.minutes(5))) struct RotateCommandTests {
-    /// Expects ArgumentParser's refusal of `arguments`: status 64, `Error: message`, then the usage of `rotate`.
-    static func expectRefused(_ arguments: [String], _ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let result = try CommandLineTests.run(arguments)
-        #expect(result.status == 64, "\(arguments): status \(result.status): \(result.error)", sourceLocation: sourceLocation)
-        let lines = result.error.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.first.map(String.init) == "Error: \(message)", "\(arguments): \(result.error)", sourceLocation: sourceLocation)
-        #expect(lines.count > 1 && lines[1].hasPrefix("Usage: deepbayes rotate"), "\(result.error)", sourceLocation: sourceLocation)
-    }
-
     @Test func writesTheFigureTheStripAndTheTables() throws {
         let checkpoint = try PredictCommandTests.checkpoint.get()
         let directory = try TrainingCommandTests.temporaryDirectory()
@@ -37,10 +28,10 @@ import Testing
     }
 
     @Test func refusesWhatItCannotUse() throws {
-        try Self.expectRefused(["rotate", "--checkpoint", "x", "--step", "0"],
+        try CommandLineMessageTests.expectRefused(["rotate", "--checkpoint", "x", "--step", "0"],
                                "need finite angles, --to ≥ --from and --step > 0, got 0.0...180.0 by 0.0")
-        try Self.expectRefused(["rotate", "--checkpoint", "x", "--digit", "10"], "--digit 10 must lie in 0...9")
-        try Self.expectRefused(["rotate"], "give at least one --checkpoint (a bnn, mcdropout or mlp model.safetensors)")
+        try CommandLineMessageTests.expectRefused(["rotate", "--checkpoint", "x", "--digit", "10"], "--digit 10 must lie in 0...9")
+        try CommandLineMessageTests.expectRefused(["rotate"], "give at least one --checkpoint (a bnn, mcdropout or mlp model.safetensors)")
         let checkpoint = try PredictCommandTests.checkpoint.get()
         let directory = try TrainingCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
