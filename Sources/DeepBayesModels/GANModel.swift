@@ -179,9 +179,11 @@ public final class GANModel {
     }
 
     /// The non-saturating generator loss `mean BCE(D(G(z)), 1)` for `batch` fresh codes. The
-    /// discriminator's parameters get gradients too; clear them before its next step.
+    /// discriminator's parameters are frozen on the tape: the gradient reaches the generator
+    /// through the discriminator's input, and no discriminator weight gradient is computed.
     public func generatorLoss(batch: Int, _ context: ForwardContext) throws -> Variable {
         let tape = context.tape
+        tape.freeze(discriminator.parameters)
         let fake = try generator(tape.constant(noise(count: batch, context)), context)
         let ones = try context.backend.filled([batch, 1], value: 1)
         return try tape.mean(tape.binaryCrossEntropy(logits: discriminator(fake, context), targets: ones))

@@ -63,7 +63,6 @@ public final class TrainingStep {
                 let generatorTape = Tape(backend: backend)
                 let generatorLoss = try gan.generatorLoss(batch: images.shape[0], ForwardContext(tape: generatorTape, mode: .training, seed: seed, pass: RandomPass(.training, index: pass, part: 2)))
                 try generatorTape.backward(from: generatorLoss)
-                for parameter in gan.discriminator.parameters { parameter.gradient = nil }
                 try generatorOptimizer.step(generatorParameters)
                 try gan.updateAverage()
                 return [("train_loss", try discriminatorLoss.value.scalar()), ("generator_loss", try generatorLoss.value.scalar())]

@@ -23,6 +23,22 @@ import Testing
         }
     }
 
+    /// A dense layer frozen on the tape: its input still gets the finite-difference gradient,
+    /// its weight and bias get none.
+    @Test(arguments: TestBackends.names)
+    func frozenDense(backendName: String) throws {
+        let check = TapeGradientCheck(TestBackends.backend(backendName))
+        var random = HostRandom(seed: 1)
+        let layer = try Dense(inputs: 5, outputs: 3, ParameterInitializer(backend: check.backend, seed: 2))
+        try check.randomize(layer.bias, &random)
+        let x = try check.parameter([4, 5], &random)
+        try check.expectGradients([NamedParameter("input", x)]) { context in
+            context.tape.freeze(layer.parameters)
+            return [try layer(context.tape.watch(x), context)]
+        }
+        #expect(layer.parameters.allSatisfy { $0.gradient == nil })
+    }
+
     /// A plain window, stride 2 with padding 1, and a non-square window with unequal strides
     /// and paddings on a non-square image (a swapped y/x would show).
     @Test(arguments: TestBackends.names)

@@ -94,7 +94,8 @@ import Testing
     }
 
     /// One discriminator and one generator step of each architecture: finite losses, the
-    /// discriminator step leaves the generator without gradients, and samples lie in [0, 1].
+    /// discriminator step leaves the generator without gradients, the generator step leaves the
+    /// discriminator's gradients as they were (it is frozen), and samples lie in [0, 1].
     @Test(arguments: TestBackends.names, GANArchitecture.allCases)
     func ganStepsRun(backendName: String, architecture: GANArchitecture) throws {
         let backend = TestBackends.backend(backendName)
@@ -106,10 +107,12 @@ import Testing
         try dTape.backward(from: dLoss)
         #expect(model.generator.parameters.allSatisfy { $0.gradient == nil })
         #expect(model.discriminator.trainableParameters.allSatisfy { $0.gradient != nil })
+        let discriminatorGradients = try model.discriminator.trainableParameters.map { try $0.gradient?.toArray() }
         let gTape = Tape(backend: backend)
         let gLoss = try model.generatorLoss(batch: 4, ForwardContext(tape: gTape, mode: .training, seed: 11, pass: 1))
         try gTape.backward(from: gLoss)
         #expect(model.generator.trainableParameters.allSatisfy { $0.gradient != nil })
+        #expect(try model.discriminator.trainableParameters.map { try $0.gradient?.toArray() } == discriminatorGradients)
         #expect(try dLoss.value.scalar().isFinite && gLoss.value.scalar().isFinite)
         let samples = try model.sample(count: 3, seed: 12, on: backend)
         #expect(samples.shape == [3, 784])

@@ -42,6 +42,7 @@ public final class Tape {
     private var records: [Record] = []
     private var slotCount = 0
     private var watched: [ObjectIdentifier: (slot: Int, parameter: Parameter)] = [:]
+    private var frozen: Set<ObjectIdentifier> = []
 
     /// Whether `watch` makes gradient leaves; prediction passes turn it off so that nothing
     /// is recorded.
@@ -58,14 +59,24 @@ public final class Tape {
     }
 
     /// The parameter's current value as a leaf whose gradient `backward(from:)` adds to
-    /// `parameter.gradient`. Watching the same parameter twice gives the same leaf.
+    /// `parameter.gradient`. Watching the same parameter twice gives the same leaf. A frozen
+    /// parameter (see `freeze`) is a constant instead.
     public func watch(_ parameter: Parameter) -> Variable {
-        guard recordsGradients else { return constant(parameter.value) }
+        guard recordsGradients, !frozen.contains(ObjectIdentifier(parameter)) else { return constant(parameter.value) }
         let id = ObjectIdentifier(parameter)
         if let leaf = watched[id] { return Variable(value: parameter.value, slot: leaf.slot) }
         let slot = newSlot()
         watched[id] = (slot, parameter)
         return Variable(value: parameter.value, slot: slot)
+    }
+
+    /// Makes later `watch(p)` calls give constants for these parameters, so gradients still flow
+    /// through the operations they take part in, to their other inputs, but none is computed or
+    /// stored for them. A GAN's generator step freezes the discriminator: it needs the gradient
+    /// with respect to the discriminator's input, not its weights, and the matmul and
+    /// convolution pullbacks then skip the weight products altogether.
+    public func freeze(_ parameters: [Parameter]) {
+        frozen.formUnion(parameters.map(ObjectIdentifier.init))
     }
 
     /// Records an operation with output `value`: `pullback` receives the gradient of `value`
