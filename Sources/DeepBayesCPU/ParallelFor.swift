@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Splits loops across the cores, but only when each piece has enough work to pay for the
@@ -20,7 +19,7 @@ enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        WorkerPool.shared.run(chunks: chunks) { chunk in
             let start = count * chunk / chunks
             let end = count * (chunk + 1) / chunks
             if start < end { body(start..<end) }
