@@ -337,7 +337,7 @@ def measure(name, images, labels, arguments):
         elapsed = time.perf_counter() - start
         seconds.append(elapsed * (batches_per_epoch / arguments.steps if arguments.steps else 1))
         losses += run_losses
-    median = statistics.median(seconds)
+    median = sorted(seconds)[len(seconds) // 2]  # the upper median for an even count, as deepbayes-bench takes it
     row = {"kernel": "train epoch", "backend": "pytorch", "shape": SHAPES[name], "median_ms": round(median * 1e3, 4),
            "items_per_s": round(len(images) / median, 2), "reference": "none", "ratio": None, "epochs_timed": arguments.epochs,
            "threads": torch.get_num_threads(), "torch": torch.__version__, "adam": arguments.adam,
