@@ -10,7 +10,7 @@ minibatch's losses are read back as Python floats, as `deepbayes train` reads ba
 
 The models, as `deepbayes train MODEL` builds them:
 
-  bnn (local)      Bayes by Backprop, 784-400-400-10 with relu (Blundell et al. 2015): every
+  bnn-local        Bayes by Backprop, 784-400-400-10 with relu (Blundell et al. 2015): every
                    weight and bias has a Gaussian posterior N(mu, softplus(rho)^2), rho starting
                    at -5, mu He-uniform (biases 0). Local reparameterization: each layer samples
                    its pre-activations, mean x.mu + mu_b and variance x^2.sigma^2 + sigma_b^2, as
@@ -18,7 +18,7 @@ The models, as `deepbayes train MODEL` builds them:
                    prior (pi = 1/2, sigma1 = e^0, sigma2 = e^-6), which has no closed form, it
                    also samples the weights w = mu + sigma.eps and sums the Monte-Carlo term
                    log q(w) - log p(w).
-  bnn (reparameterization)
+  bnn-reparameterization
                    The same network sampling the weights themselves (one sample per minibatch,
                    shared by its images): y = x.w + b, and the same Monte-Carlo KL of w and b.
                    Both: minibatch loss (KL / M + sum of the cross-entropies) / B, with M = 469
@@ -56,7 +56,7 @@ It is never a dependency of DeepBayes, of its tests or of CI: it runs only where
 installed, and exits with code 2 and a one-line message where it is not.
 
 Usage:
-  python3 Scripts/pytorch-reference.py [--model NAME ...] [--threads 2] [--epochs 3]
+  python3 Scripts/pytorch-reference.py [--model NAME]... [--threads 2] [--epochs 3]
                                        [--steps S] [--warmup-steps 50] [--adam default|fused]
                                        [--seed 1] [--data DIR] [--output FILE]
 
@@ -102,8 +102,8 @@ RHO_INITIAL = -5.0  # ModelSpec.defaults' rhoInitial
 LOCAL_EPSILON = 1e-8  # added to the variance before its square root in local reparameterization
 
 SHAPES = {
-    "bnn-local": "bnn mlp 784-400-400-10 (local), batch 128",
-    "bnn-reparameterization": "bnn mlp 784-400-400-10 (reparameterization), batch 128",
+    "bnn-local": "bnn mlp 784-400-400-10 local, batch 128",
+    "bnn-reparameterization": "bnn mlp 784-400-400-10 reparam, batch 128",
     "mcdropout": "mcdropout mlp 784-400-400-10, batch 128",
     "vae": "vae 784-400-20, batch 128",
     "gan": "gan mlp, batch 128",

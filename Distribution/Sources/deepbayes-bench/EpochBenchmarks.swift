@@ -11,12 +11,12 @@ import DeepBayesTraining
 /// first epoch starts with the same step, so its losses are what validation compares.
 enum EpochBenchmarks {
     /// The models, labelled as the PyTorch script labels them: Bayes by Backprop with either
-    /// estimator (local reparameterization, the default, and sampled weights), MC dropout, the
-    /// VAE and the MLP GAN.
+    /// estimator (`local`: local reparameterization, the default; `reparam`: sampled weights,
+    /// `--estimator reparameterization`), MC dropout, the VAE and the MLP GAN.
     static func specs() -> [(String, ModelSpec)] {
         var sampledWeights = ModelSpec.defaults(for: .bnn)
         sampledWeights.estimator = "reparameterization"
-        return [("bnn mlp 784-400-400-10 (local)", .defaults(for: .bnn)), ("bnn mlp 784-400-400-10 (reparameterization)", sampledWeights),
+        return [("bnn mlp 784-400-400-10 local", .defaults(for: .bnn)), ("bnn mlp 784-400-400-10 reparam", sampledWeights),
                 ("mcdropout mlp 784-400-400-10", .defaults(for: .mcdropout)), ("vae 784-400-20", .defaults(for: .vae)),
                 ("gan mlp", .defaults(for: .gan))]
     }

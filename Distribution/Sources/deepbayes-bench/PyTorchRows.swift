@@ -20,12 +20,11 @@ struct PyTorchRow {
     }
 }
 
-/// A JSON number read by `JSONSerialization` as a `Double` (nil for anything else, `true` and `false` included).
+/// A JSON number as `JSONSerialization` reads it (an `NSNumber`), as a `Double`; nil for anything
+/// else, `true` and `false` included (they are `NSNumber`s too, of the boolean class).
 private func number(_ value: Any?) -> Double? {
-    guard let value, !(value is Bool) else { return nil }
-    if let double = value as? Double { return double }
-    if let integer = value as? Int { return Double(integer) }
-    return (value as? NSNumber)?.doubleValue
+    guard let number = value as? NSNumber, type(of: number) != type(of: NSNumber(value: true)) else { return nil }
+    return number.doubleValue
 }
 
 /// A line of a `--pytorch` file that is not a row, named by file and line (from 1).

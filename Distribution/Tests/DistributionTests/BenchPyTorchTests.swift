@@ -11,7 +11,7 @@ import Testing
 
     /// A row for the measured 128³ matmul, one for a shape nothing measures, and a blank line.
     static let rows = """
-        {"kernel": "matmul", "backend": "pytorch", "shape": "128^3", "median_ms": 0.5, "ratio": null, "threads": 2, "torch": "2.5.1", "steps": 50}
+        {"kernel": "matmul", "backend": "pytorch", "shape": "128^3", "median_ms": 0.5, "ratio": null, "threads": 1, "torch": "2.5.1", "steps": 50}
 
         {"kernel": "matmul", "backend": "pytorch", "shape": "7^3", "median_ms": 9}
 
@@ -39,7 +39,7 @@ import Testing
         let (measured, pytorch) = (lines[0], lines[1])
         #expect(measured["backend"] as? String == "cpu")
         #expect(pytorch["backend"] as? String == "pytorch" && pytorch["shape"] as? String == "128^3", "the row as read")
-        #expect(pytorch["threads"] as? Int == 2 && pytorch["torch"] as? String == "2.5.1" && pytorch["steps"] as? Int == 50)
+        #expect(pytorch["threads"] as? Int == 1 && pytorch["torch"] as? String == "2.5.1" && pytorch["steps"] as? Int == 50)
         #expect(pytorch["deepbayes_backend"] as? String == "cpu")
         let deepbayesMilliseconds = try #require(measured["median_ms"] as? Double)
         let ratio = try #require(pytorch["deepbayes_over_pytorch_time"] as? Double)
@@ -57,7 +57,7 @@ import Testing
         #expect(lines[0].hasPrefix("matmul") && lines[0].contains("128^3"))
         #expect(lines[1].contains("pytorch") && lines[1].contains("0.500 ms"))
         #expect(lines[1].contains("deepbayes time / pytorch time") && lines[1].contains("below 1: deepbayes faster"))
-        #expect(lines[1].contains("[torch 2.5.1, 2 threads, scaled from 50 steps]"))
+        #expect(lines[1].contains("[torch 2.5.1, 1 thread, scaled from 50 steps]"))
     }
 
     @Test func aFileThatMatchesNoMeasuredRowIsSaid() throws {
