@@ -47,7 +47,9 @@ Each row is one JSON object per line, with the field names of `deepbayes-bench -
 "train epoch", backend "pytorch", shape (the label of the matching DeepBayes row), median_ms
 (the median milliseconds of one epoch), items_per_s, reference "none" and ratio null (a
 PyTorch row has no reference of its own); and besides: epochs_timed (the runs the median is
-of), steps (present only with --steps: the median is then of runs of that many steps, scaled
+of), runs_ms (each run's milliseconds per epoch, to show the spread), cpu_per_wall (the
+process's CPU seconds per second of the timed runs: about --threads on a quiet machine, less
+where other processes took the cores), steps (present only with --steps: the median is then of runs of that many steps, scaled
 to the 469 of an epoch), threads, torch (the version), adam (default or fused) and train_loss
 (the mean first loss of the timed minibatches, as `metrics.jsonl` names it: a check that the
 model learns as DeepBayes's does).
@@ -328,18 +330,21 @@ def measure(name, images, labels, arguments):
     stream = itertools.chain.from_iterable(epoch_batches(images, labels, generator) for _ in itertools.count())
     for images_batch, labels_batch in itertools.islice(stream, arguments.warmup_steps):
         step(images_batch, labels_batch)
-    seconds, losses = [], []
+    seconds, losses, wall, cpu_start = [], [], 0.0, time.process_time()
     for _ in range(arguments.epochs):
         # A timed run starts at an epoch's start (its shuffle included) unless it is of --steps.
         batches = itertools.islice(stream, arguments.steps) if arguments.steps else epoch_batches(images, labels, generator)
         start = time.perf_counter()
         run_losses = [step(images_batch, labels_batch)[0] for images_batch, labels_batch in batches]
         elapsed = time.perf_counter() - start
+        wall += elapsed
         seconds.append(elapsed * (batches_per_epoch / arguments.steps if arguments.steps else 1))
         losses += run_losses
+    cpu = time.process_time() - cpu_start
     median = sorted(seconds)[len(seconds) // 2]  # the upper median for an even count, as deepbayes-bench takes it
     row = {"kernel": "train epoch", "backend": "pytorch", "shape": SHAPES[name], "median_ms": round(median * 1e3, 4),
            "items_per_s": round(len(images) / median, 2), "reference": "none", "ratio": None, "epochs_timed": arguments.epochs,
+           "runs_ms": [round(run * 1e3, 1) for run in seconds], "cpu_per_wall": round(cpu / wall, 2),
            "threads": torch.get_num_threads(), "torch": torch.__version__, "adam": arguments.adam,
            "train_loss": round(statistics.fmean(losses), 6)}
     if arguments.steps:

@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     var json = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "Also time whole training epochs, the \"train epoch\" rows (bnn with the local and the reparameterization estimator, mcdropout, vae, gan mlp; a minute or more each): one warm-up epoch, then the median of N. Add --filter epoch for those rows only.",
+        "Also time whole training epochs, the \"train epoch\" rows of bnn with the local and the reparameterization estimator, mcdropout, vae and gan mlp: one warm-up epoch, then the median of N (so 1 + N epochs of each model). Add --filter epoch for those rows only.",
         valueName: "N"))
     var epochs = 0
 
