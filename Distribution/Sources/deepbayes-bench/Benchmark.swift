@@ -26,6 +26,16 @@ enum Yardstick {
     case otherBackend
 }
 
+/// How a benchmark's call is timed after its first, validated call.
+enum Schedule {
+    /// Two warm-up runs, then `--runs` timed runs, each repeating the call for at least 20 ms
+    /// (`Timing.median`): for kernels.
+    case repeated
+    /// `runs` timed calls, one per run, the validated first call being the only warm-up
+    /// (`Timing.medianOfCalls`): for calls of seconds, such as a training epoch.
+    case long(runs: Int)
+}
+
 /// One kernel on one shape: `prepare` uploads the inputs to a backend and returns the call to
 /// time, which returns the outputs that validation compares (concatenated).
 struct Benchmark {
@@ -33,6 +43,7 @@ struct Benchmark {
     let shape: String
     let work: Work
     let yardstick: Yardstick
+    var schedule = Schedule.repeated
     let prepare: (any Backend) throws -> () throws -> [Tensor]
 }
 

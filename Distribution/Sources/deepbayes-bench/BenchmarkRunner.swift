@@ -40,9 +40,14 @@ final class BenchmarkRunner {
         if let cached = results[key] { return cached }
         let call = try benchmark.prepare(backend)
         let result = try call().flatMap { try $0.toArray() }
-        let seconds = try Timing.median(runs: runs) {
+        let timed = {
             _ = try call()
             try backend.synchronize()
+        }
+        let seconds: Double
+        switch benchmark.schedule {
+        case .repeated: seconds = try Timing.median(runs: runs, timed)
+        case let .long(runs): seconds = try Timing.medianOfCalls(runs: runs, timed)
         }
         results[key] = (result, seconds)
         return (result, seconds)

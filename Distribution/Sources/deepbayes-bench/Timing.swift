@@ -27,4 +27,17 @@ enum Timing {
         samples.sort()
         return samples[samples.count / 2]
     }
+
+    /// The median seconds of `runs` calls of `body`, each timed alone and none before them:
+    /// for bodies that last seconds and were already run once.
+    static func medianOfCalls(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            let begin = now()
+            try body()
+            samples.append(now() - begin)
+        }
+        samples.sort()
+        return samples[samples.count / 2]
+    }
 }
