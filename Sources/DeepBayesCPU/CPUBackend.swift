@@ -37,7 +37,9 @@ public final class CPUBackend: Backend {
         devices: {
             [DeviceInfo(selector: "cpu", name: CPUBackend.processorName, capabilities: CPUBackend.hostCapabilities(),
                         details: [("threads", "\(Parallel.threadCount)"),
-                                  ("instruction set", "built for \(InstructionSetLevel.compiled.label), machine has \(InstructionSetLevel.machine.label)")])]
+                                  ("instruction set", "built for \(InstructionSetLevel.compiled.label), machine has \(InstructionSetLevel.machine.label)"),
+                                  ("caches", CacheSizes.host.summary),
+                                  ("matmul blocks", "tile \(gemmMR)×\(gemmNR), \(GEMMBlocking.host.summary)")])]
         })
 
     /// Every fused kernel has a SIMD implementation here. Read once per process (the checked

@@ -1,6 +1,8 @@
 /// Single-precision matrix multiplication on the host, in the style of Goto and van de Geijn
 /// (BLIS): cache blocks of `A` and `B` are packed into contiguous micro-panels, and a
-/// register-blocked `8 × 32` micro-kernel of vector fused multiply-adds computes each tile of `C`.
+/// register-blocked `MR × NR` micro-kernel of vector multiply-adds, one per instruction-set level
+/// (`GEMMMicroKernel+<ISA>.swift`), computes each tile of `C`. The block sizes come from the
+/// machine's caches (`GEMMBlocking.host`, or `blocking`).
 ///
 /// `C[i, j] = Σ_{p < k} op(A)[i, p] · op(B)[p, j]` for `i < m`, `j < n`, stored into `C`, or
 /// added to it when `accumulate`. The matrices are row-major with leading dimensions `lda`,
@@ -8,15 +10,16 @@
 /// `a[p·lda + i]` when `transA` (A stored `[k, m]`); `op(B)[p, j]` is `b[p·ldb + j]`, or
 /// `b[j·ldb + p]` when `transB` (B stored `[n, k]`). `C` must not overlap `A` or `B`.
 ///
-/// Sums run in `Float` with fused multiply-adds, in blocks of at most `GEMMBlocking.maxDepth` terms; the
-/// error is that of a blocked float sum, about `k·ε·Σ|a·b|` at worst. With `parallel`, products
+/// Sums run in `Float` with multiply-adds (fused where the level has FMA), in blocks of at most
+/// `blocking.maxDepth` terms; the error is that of a blocked float sum, about `k·ε·Σ|a·b|` at
+/// worst. With `parallel`, products
 /// large enough to pay for the hand-off are split over the rows or columns of `C` across
 /// `Parallel.threadCount` threads; pass `false` when the caller already runs one product per thread.
 func sgemm(m: Int, n: Int, k: Int,
            a: UnsafePointer<Float>, lda: Int, transA: Bool,
            b: UnsafePointer<Float>, ldb: Int, transB: Bool,
            c: UnsafeMutablePointer<Float>, ldc: Int,
-           accumulate: Bool, parallel: Bool = true) {
+           accumulate: Bool, parallel: Bool = true, blocking: GEMMBlocking = .host) {
     guard m > 0, n > 0 else { return }
     guard k > 0 else {
         if !accumulate {
@@ -31,7 +34,7 @@ func sgemm(m: Int, n: Int, k: Int,
     let multiplyAdds = m * n * k
     guard parallel, Parallel.threadCount > 1, multiplyAdds >= GEMMBlocking.minimumParallelWork,
           max(rowPanels, columnPanels) > 1 else {
-        sgemmSerial(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+        sgemmSerial(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, blocking: blocking)
         return
     }
     // Each thread owns whole micro-panels of rows (or columns) of C and packs its own blocks.
@@ -39,64 +42,46 @@ func sgemm(m: Int, n: Int, k: Int,
         Parallel.forEachChunk(rowPanels, costPerItem: 2 * gemmMR * n * k) { panels in
             let i0 = panels.lowerBound * gemmMR, i1 = min(m, panels.upperBound * gemmMR)
             sgemmSerial(m: i1 - i0, n: n, k: k, a: opA.offset(row: i0, column: 0), b: opB,
-                        c: c + i0 * ldc, ldc: ldc, accumulate: accumulate)
+                        c: c + i0 * ldc, ldc: ldc, accumulate: accumulate, blocking: blocking)
         }
     } else {
         Parallel.forEachChunk(columnPanels, costPerItem: 2 * m * gemmNR * k) { panels in
             let j0 = panels.lowerBound * gemmNR, j1 = min(n, panels.upperBound * gemmNR)
             sgemmSerial(m: m, n: j1 - j0, k: k, a: opA, b: opB.offset(row: 0, column: j0),
-                        c: c + j0, ldc: ldc, accumulate: accumulate)
+                        c: c + j0, ldc: ldc, accumulate: accumulate, blocking: blocking)
         }
-    }
-}
-
-/// Cache block sizes of `sgemm`, in elements.
-enum GEMMBlocking {
-    /// The most terms of the sum per packed block: an `A` micro-panel (`depth × MR`) stays in L1.
-    static let maxDepth = 384
-    /// Columns of `op(B)` per packed block: the `depth × columns` block stays in L2.
-    static let columns = 512
-    /// Rows of `op(A)` per packed block (a multiple of `MR`), which lives in L3.
-    static let rows = 2048
-    /// Products with fewer multiply-adds than this stay on the calling thread.
-    static let minimumParallelWork = 1 << 20
-
-    /// The depth of each block when `k` is cut into the fewest blocks of at most `maxDepth`,
-    /// all of about the same size (a short last block would cost as much C traffic as a full one).
-    static func depth(for k: Int) -> Int {
-        let blocks = (k + maxDepth - 1) / maxDepth
-        return (k + blocks - 1) / blocks
     }
 }
 
 /// One thread's `sgemm` over the whole of its `m × n` part of `C`: picks the depth of the
 /// blocks and takes packing space for one block of `A` and one of `B`.
 private func sgemmSerial(m: Int, n: Int, k: Int, a: GEMMOperand, b: GEMMOperand,
-                         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-    let depth = GEMMBlocking.depth(for: k)
-    let maxRows = (min(m, GEMMBlocking.rows) + gemmMR - 1) / gemmMR * gemmMR
-    let maxColumns = (min(n, GEMMBlocking.columns) + gemmNR - 1) / gemmNR * gemmNR
+                         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, blocking: GEMMBlocking) {
+    let depth = blocking.depth(for: k)
+    let maxRows = (min(m, blocking.rows) + gemmMR - 1) / gemmMR * gemmMR
+    let maxColumns = (min(n, blocking.columns) + gemmNR - 1) / gemmNR * gemmNR
     // The A block rounded to whole cache lines keeps the B block 64-byte aligned too.
     let sizeA = (depth * maxRows + 15) / 16 * 16
     HostMemoryPool.shared.withScratch(floats: sizeA + depth * maxColumns) { packedA in
-        sgemmBlocks(m: m, n: n, k: k, depthBlock: depth, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate,
-                    packedA: packedA, packedB: packedA + sizeA)
+        sgemmBlocks(m: m, n: n, k: k, depthBlock: depth, rowBlock: blocking.rows, columnBlock: blocking.columns,
+                    a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, packedA: packedA, packedB: packedA + sizeA)
     }
 }
 
-/// The loops over row, depth and column blocks: packs each block of `A` and `B` into the
-/// given space and runs the micro-kernel over every tile of the block of `C`.
-private func sgemmBlocks(m: Int, n: Int, k: Int, depthBlock: Int, a: GEMMOperand, b: GEMMOperand,
-                         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+/// The loops over row, depth and column blocks (of at most `rowBlock`, `depthBlock` and
+/// `columnBlock`): packs each block of `A` and `B` into the given space and runs the
+/// micro-kernel over every tile of the block of `C`.
+private func sgemmBlocks(m: Int, n: Int, k: Int, depthBlock: Int, rowBlock: Int, columnBlock: Int,
+                         a: GEMMOperand, b: GEMMOperand, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
                          packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>) {
-    for i0 in stride(from: 0, to: m, by: GEMMBlocking.rows) {
-        let rows = min(GEMMBlocking.rows, m - i0)
+    for i0 in stride(from: 0, to: m, by: rowBlock) {
+        let rows = min(rowBlock, m - i0)
         for p0 in stride(from: 0, to: k, by: depthBlock) {
             let depth = min(depthBlock, k - p0)
             let overwrite = !accumulate && p0 == 0
             gemmPackA(a.offset(row: i0, column: p0), rows: rows, depth: depth, into: packedA)
-            for j0 in stride(from: 0, to: n, by: GEMMBlocking.columns) {
-                let columns = min(GEMMBlocking.columns, n - j0)
+            for j0 in stride(from: 0, to: n, by: columnBlock) {
+                let columns = min(columnBlock, n - j0)
                 gemmPackB(b.offset(row: p0, column: j0), depth: depth, columns: columns, into: packedB)
                 gemmMacroKernel(rows: rows, columns: columns, depth: depth, packedA: packedA, packedB: packedB,
                                 c: c + i0 * ldc + j0, ldc: ldc, overwrite: overwrite)

@@ -36,18 +36,29 @@ func gemmPackB(_ b: GEMMOperand, depth: Int, columns: Int, into packed: UnsafeMu
 /// `p < depth`, `j < width`, and zero for `width ≤ j < panelWidth`.
 private func gemmPackRows(_ src: UnsafePointer<Float>, ld: Int, depth: Int, width: Int, panelWidth: Int,
                           into packed: UnsafeMutablePointer<Float>) {
-    if width == panelWidth && width % 8 == 0 {
-        for p in 0..<depth {
-            let from = UnsafeRawPointer(src + p * ld), to = UnsafeMutableRawPointer(packed + p * panelWidth)
-            for offset in stride(from: 0, to: width * MemoryLayout<Float>.stride, by: MemoryLayout<SIMD8<Float>>.size) {
-                to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self),
-                              toByteOffset: offset, as: SIMD8<Float>.self)
-            }
-        }
-    } else {
-        for p in 0..<depth {
-            (packed + p * panelWidth).update(from: src + p * ld, count: width)
-            (packed + p * panelWidth + width).update(repeating: 0, count: panelWidth - width)
-        }
+    for p in 0..<depth {
+        gemmCopy(src + p * ld, to: packed + p * panelWidth, count: width)
+    }
+    if width < panelWidth {
+        for p in 0..<depth { (packed + p * panelWidth + width).update(repeating: 0, count: panelWidth - width) }
+    }
+}
+
+/// `dst[0..<count] = src[0..<count]` in vectors of 8 and 4 floats, then single floats.
+@inline(__always)
+private func gemmCopy(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+    let from = UnsafeRawPointer(src), to = UnsafeMutableRawPointer(dst), size = MemoryLayout<Float>.stride
+    var j = 0
+    while j + 8 <= count {
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: j * size, as: SIMD8<Float>.self), toByteOffset: j * size, as: SIMD8<Float>.self)
+        j += 8
+    }
+    if j + 4 <= count {
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: j * size, as: SIMD4<Float>.self), toByteOffset: j * size, as: SIMD4<Float>.self)
+        j += 4
+    }
+    while j < count {
+        dst[j] = src[j]
+        j += 1
     }
 }

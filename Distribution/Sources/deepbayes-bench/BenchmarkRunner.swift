@@ -59,7 +59,7 @@ final class BenchmarkRunner {
         switch benchmark.yardstick {
         case let .sgemm(g, a, b):
             let (seconds, product) = References.sgemm(g, a: a, b: b, runs: runs)
-            return ("openblas sgemm", seconds, product)
+            return (References.sgemmName, seconds, product)
         case let .openBLASConvolution(g, pass, x, w, dy):
             let convolution = OpenBLASConvolution(g: g)
             let result = convolution.run(pass, x: x, w: w, dy: dy)

@@ -24,6 +24,10 @@ enum References {
         return (seconds, c)
     }
 
+    /// The sgemm yardstick's name with the kernel OpenBLAS chose for this machine
+    /// (`openblas_get_corename`, which `OPENBLAS_CORETYPE` overrides): `openblas sgemm (SkylakeX)`.
+    static let sgemmName = "openblas sgemm (\(String(cString: openblas_get_corename())))"
+
     /// The median seconds of copying `bytes` bytes with `memcpy` (one read and one write per
     /// byte, so the bandwidth counts `2 · bytes`).
     static func copySeconds(bytes: Int, runs: Int) -> Double {

@@ -1,13 +1,17 @@
+#if DEEPBAYES_X86_64_V4
 /// Rows of a micro-tile of `C`: each is one broadcast element of packed `A` per step.
 let gemmMR = 8
 /// Columns of a micro-tile of `C`: two `SIMD16<Float>` vectors of packed `B` per step.
 let gemmNR = 32
 
-/// The register-blocked kernel: for an `8 × 32` tile `T` of `C`,
-/// `T[r, j] (= or +=) Σ_{p < kc} Â[p, r] · B̂[p, j]`, where `Â` is an `MR`-row micro-panel of
-/// packed `A` (`kc × 8`, one column of `op(A)` per step) and `B̂` an `NR`-column micro-panel
-/// of packed `B` (`kc × 32`), both contiguous. The 16 accumulators live in vector registers;
-/// each step is two vector loads, eight broadcasts and sixteen fused multiply-adds.
+/// The register-blocked kernel of the AVX-512 build (x86-64-v4: 32 `zmm` registers of 16
+/// floats): for an `8 × 32` tile `T` of `C`, `T[r, j] (= or +=) Σ_{p < kc} Â[p, r] · B̂[p, j]`,
+/// where `Â` is an `MR`-row micro-panel of packed `A` (`kc × 8`, one column of `op(A)` per step)
+/// and `B̂` an `NR`-column micro-panel of packed `B` (`kc × 32`), both contiguous.
+///
+/// Registers: 16 accumulators (8 rows × 2 vectors), 2 for the row of `B̂` and 1 broadcast, 19
+/// of 32. Each step is two vector loads, eight broadcasts and sixteen fused multiply-adds, so
+/// with two FMA pipes of 4 cycles' latency the 16 independent sums keep both pipes busy.
 /// `overwrite` stores the sum into `c`, otherwise it is added to what `c` holds.
 @inline(__always)
 func gemmMicroKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
@@ -62,21 +66,4 @@ private func gemmStoreRow(_ v0: SIMD16<Float>, _ v1: SIMD16<Float>, _ row: Unsaf
         raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) + v1, toByteOffset: 64, as: SIMD16<Float>.self)
     }
 }
-
-/// The kernel for a tile cut by the edge of `C` (`rows ≤ 8`, `columns ≤ 32`): computes the full
-/// tile from the zero-padded panels into a scratch tile and stores or adds only the part inside `C`.
-func gemmEdgeKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                    c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, overwrite: Bool) {
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: gemmMR * gemmNR) { tile in
-        let t = tile.baseAddress!
-        gemmMicroKernel(kc: kc, a: a, b: b, c: t, ldc: gemmNR, overwrite: true)
-        for r in 0..<rows {
-            let src = t + r * gemmNR, dst = c + r * ldc
-            if overwrite {
-                dst.update(from: src, count: columns)
-            } else {
-                for j in 0..<columns { dst[j] += src[j] }
-            }
-        }
-    }
-}
+#endif
