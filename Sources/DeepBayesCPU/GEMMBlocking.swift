@@ -4,9 +4,9 @@
 /// micro-panels of the packed `kc × nc` block of `B` stream past it from L2, and the `mc × kc`
 /// block of packed `A` is read again from L3 for each block of `B`. With `S = 4` bytes a float
 /// and the cache sizes `L1`, `L2`, `L3` (the conservative ones for levels not reported):
-/// - `kc = ⌊L1 / (2·S·(MR + NR))⌋`, down to a multiple of 8: the resident `A` micro-panel and
-///   the `B` micro-panel in flight take half of L1, the rest is for the tile of `C` and the
-///   lines of the next `B` panel;
+/// - `kc = ⌊L1 / (2·S·(MR + NR))⌋`, down to a multiple of 8 (packing transposes `8 × 8`
+///   blocks): the resident `A` micro-panel and the `B` micro-panel in flight take half of L1,
+///   the rest is for the tile of `C` and the lines of the next `B` panel;
 /// - `nc = ⌊L2 / (2·S·kc)⌋`, down to a multiple of `NR`: the `B` block takes half of L2;
 /// - `mc = ⌊L3 / (2·S·kc)⌋`, down to a multiple of `MR`: the `A` block takes half of L3.
 /// Each is at least one unit (8, `NR`, `MR`).

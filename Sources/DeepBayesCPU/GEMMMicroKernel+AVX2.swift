@@ -10,9 +10,9 @@ let gemmNR = 16
 /// and `B̂` an `NR`-column micro-panel of packed `B` (`kc × 16`), both contiguous.
 ///
 /// Registers: 12 accumulators (6 rows × 2 vectors), 2 for the row of `B̂` and 1 broadcast, 15
-/// of 16. Each step is two vector loads, six broadcasts and twelve fused multiply-adds: 12
-/// independent sums cover two FMA pipes of 4 cycles' latency, and the 8 loads per 12 FMAs stay
-/// within two load ports.
+/// of 16 (the `8 × 32` tile of the AVX-512 build would need 32 here and spill). Each step is two
+/// vector loads, six broadcasts and twelve fused multiply-adds: 12 independent sums cover two
+/// FMA pipes of 4 cycles' latency, and the 8 loads fit two load ports in the 6 cycles the FMAs take.
 /// `overwrite` stores the sum into `c`, otherwise it is added to what `c` holds.
 @inline(__always)
 func gemmMicroKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,

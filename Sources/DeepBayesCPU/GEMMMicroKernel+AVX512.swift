@@ -10,8 +10,9 @@ let gemmNR = 32
 /// and `B̂` an `NR`-column micro-panel of packed `B` (`kc × 32`), both contiguous.
 ///
 /// Registers: 16 accumulators (8 rows × 2 vectors), 2 for the row of `B̂` and 1 broadcast, 19
-/// of 32. Each step is two vector loads, eight broadcasts and sixteen fused multiply-adds, so
-/// with two FMA pipes of 4 cycles' latency the 16 independent sums keep both pipes busy.
+/// of 32. Each step is two vector loads, eight broadcasts and sixteen fused multiply-adds: 16
+/// independent sums cover two FMA pipes of 4 cycles' latency, and the 10 loads fit two load
+/// ports in the 8 cycles the FMAs take.
 /// `overwrite` stores the sum into `c`, otherwise it is added to what `c` holds.
 @inline(__always)
 func gemmMicroKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
