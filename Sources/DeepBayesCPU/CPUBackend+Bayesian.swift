@@ -4,7 +4,7 @@ import Foundation
 /// `BayesianKernels`: reparameterized sampling and the KL terms of Bayes by Backprop and the
 /// VAE, 16 elements at a time with `VectorMath`. Posterior scales are `σ = softplus(ρ)`, with
 /// `log σ` and `sigmoid(ρ)` from the same exponential (`Softplus`); `log σ` is finite however
-/// negative `ρ` is. Sampling kernels draw their noise in the same pass (`fillGroups`). Scalar KL
+/// negative `ρ` is. Sampling kernels compute the sample from each tile of noise right after drawing it (`drawTiles`). Scalar KL
 /// sums use `Parallel.deterministicSum` over `VectorLoop.sum` (per-element terms in `Float`,
 /// `Float` lane sums of at most 256 terms, accumulated in `Double`).
 extension CPUBackend {
@@ -14,33 +14,32 @@ extension CPUBackend {
     /// `w = μ + softplus(ρ)·ε`, `ε = randomNormal(μ.shape, random)`.
     public func _sampleGaussian(_ mu: Tensor, _ rho: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let m = try values(mu), r = try values(rho)
-        return try sampleWithNoise(mu.shape, random, costPerGroup: 2048) { GaussianSample(mu: m, rho: r, out: $0) }
+        return try sampleWithNoise(mu.shape, random, costPerElement: 20) { GaussianSample(mu: m, rho: r, noise: $0) }
     }
 
     /// `∂L/∂ρ = g · ε · sigmoid(ρ)`.
     public func _sampleGaussianBackward(_ rho: Tensor, _ noise: Tensor, _ gradSample: Tensor) throws -> Tensor {
-        let r = try values(rho), e = try values(noise), g = try values(gradSample)
-        return try generateVectors(rho.shape, costPerItem: 20) { i, n in
-            g.vector(at: i, lanes: n) * e.vector(at: i, lanes: n) * VectorMath.sigmoid(r.vector(at: i, lanes: n))
-        }
+        try generateVectors(rho.shape, costPerItem: 20, GaussianSampleGradient(rho: try values(rho), noise: try values(noise), grad: try values(gradSample)))
     }
 
     /// `b = m + s·ε` with `s = √(v + 1e-8)`, `ε = randomNormal(m.shape, random)`.
     public func _sampleLocal(_ mean: Tensor, _ variance: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let m = try values(mean), v = try values(variance)
-        return try sampleWithNoise(mean.shape, random, costPerGroup: 1280) { LocalSample(mean: m, variance: v, out: $0) }
+        return try sampleWithNoise(mean.shape, random, costPerElement: 4) { LocalSample(mean: m, variance: v, noise: $0) }
     }
 
-    /// Draws `ε = randomNormal(shape, random)` into a new noise tensor and, in the same pass,
-    /// hands each group of draws to the consumer `makeSample(samplePointer)` that writes the sample.
-    private func sampleWithNoise<Sample: DrawConsumer>(_ shape: Shape, _ random: RandomStream, costPerGroup: Int,
-                                                       _ makeSample: (UnsafeMutablePointer<Float>) -> Sample) throws -> (sample: Tensor, noise: Tensor) {
-        let (noise, e) = try makeTensor(shape), (sample, out) = try makeTensor(shape)
-        let count = shape.count, consumer = makeSample(out)
-        Parallel.forEachChunk(Self.groupCount(count), costPerItem: costPerGroup) { groups in
-            Self.fillGroups(groups, e, count: count, random, Philox.normals16, then: consumer)
+    /// Draws `ε = randomNormal(shape, random)` into a new noise tensor and, tile by tile while
+    /// the tile's noise is still in L1, writes the sample's elements of the tile as the terms of
+    /// `makeSample(ε)`. `costPerElement` is the work of a term per element.
+    private func sampleWithNoise<Sample: VectorTerm>(_ shape: Shape, _ random: RandomStream, costPerElement: Int,
+                                                     _ makeSample: (UnsafePointer<Float>) -> Sample) throws -> (sample: Tensor, noise: Tensor) {
+        let (noise, e) = try makeTensor(shape), (result, out) = try makeTensor(shape)
+        let count = shape.count, sample = makeSample(e)
+        Self.drawTiles(count: count, random, costPerGroup: Self.normalCostPerGroup + 64 * costPerElement) { groups, words in
+            Self.storeNormals(groups, words, e, count: count)
+            VectorLoop.store((64 * groups.lowerBound)..<min(count, 64 * groups.upperBound), into: out, sample)
         }
-        return (sample, noise)
+        return (result, noise)
     }
 
     /// `∂L/∂v = g · ε / (2s)` with `s = √(v + 1e-8)`.
@@ -144,26 +143,34 @@ extension CPUBackend {
     }
 }
 
-/// The `sampleGaussian` formula on drawn noise `ε`: `out = μ + softplus(ρ)·ε`.
-private struct GaussianSample: DrawConsumer {
-    let mu, rho: UnsafePointer<Float>
-    let out: UnsafeMutablePointer<Float>
+/// The `sampleGaussian` formula on drawn noise `ε`: `w = μ + softplus(ρ)·ε`.
+private struct GaussianSample: VectorTerm {
+    let mu, rho, noise: UnsafePointer<Float>
 
     @inline(__always)
-    func consume(_ i: Int, _ n: Int, _ eps: FloatVector) {
-        out.store(mu.vector(at: i, lanes: n).addingProduct(Softplus(rho.vector(at: i, lanes: n)).value, eps), at: i, lanes: n)
+    func value(_ i: Int, _ n: Int) -> FloatVector {
+        mu.vector(at: i, lanes: n).addingProduct(Softplus(rho.vector(at: i, lanes: n)).value, noise.vector(at: i, lanes: n))
     }
 }
 
-/// The `sampleLocal` formula on drawn noise `ε`: `out = m + √(v + 1e-8)·ε`.
-private struct LocalSample: DrawConsumer {
-    let mean, variance: UnsafePointer<Float>
-    let out: UnsafeMutablePointer<Float>
+/// The `sampleGaussianBackward` terms `g · ε · sigmoid(ρ)`.
+private struct GaussianSampleGradient: VectorTerm {
+    let rho, noise, grad: UnsafePointer<Float>
 
     @inline(__always)
-    func consume(_ i: Int, _ n: Int, _ eps: FloatVector) {
+    func value(_ i: Int, _ n: Int) -> FloatVector {
+        grad.vector(at: i, lanes: n) * noise.vector(at: i, lanes: n) * VectorMath.sigmoid(rho.vector(at: i, lanes: n))
+    }
+}
+
+/// The `sampleLocal` formula on drawn noise `ε`: `b = m + √(v + 1e-8)·ε`.
+private struct LocalSample: VectorTerm {
+    let mean, variance, noise: UnsafePointer<Float>
+
+    @inline(__always)
+    func value(_ i: Int, _ n: Int) -> FloatVector {
         let scale = (variance.vector(at: i, lanes: n) + CPUBackend.varianceFloor).squareRoot()
-        out.store(mean.vector(at: i, lanes: n).addingProduct(scale, eps), at: i, lanes: n)
+        return mean.vector(at: i, lanes: n).addingProduct(scale, noise.vector(at: i, lanes: n))
     }
 }
 

@@ -51,6 +51,24 @@ enum VectorLoop {
         return total
     }
 
+    /// Writes lanes `0..<lanes` of `term.value(start, lanes)` to `out[start...]` for the groups
+    /// of `forEach(range)`: a value type, so the loop is specialized with the formula inlined,
+    /// and full groups and the partial last one are separate loops, so the full groups' loads and
+    /// stores are plain vector instructions. (A closure body passed to `forEach` can stay a call
+    /// per group once the formula is large.)
+    @inline(__always)
+    static func store<Term: VectorTerm>(_ range: Range<Int>, into out: UnsafeMutablePointer<Float>, _ term: Term) {
+        let width = FloatVector.scalarCount
+        var start = range.lowerBound
+        while start + width <= range.upperBound {
+            out.store(term.value(start, width), at: start, lanes: width)
+            start += width
+        }
+        if start < range.upperBound {
+            out.store(term.value(start, range.upperBound - start), at: start, lanes: range.upperBound - start)
+        }
+    }
+
     /// `(0, 1, …, 15)`, for masking the lanes of a partial group.
     static let laneIndex = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 }
