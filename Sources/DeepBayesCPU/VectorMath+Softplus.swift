@@ -37,7 +37,7 @@ struct Softplus {
     @_transparent
     init(_ x: FloatVector) {
         self.x = x
-        t = VectorMath.exp(-x.magnitude)
+        t = VectorMath.expOfNonPositive(-x.magnitude)
         value = x.replacing(with: 0, where: x .< 0).addingProduct(t, VectorMath.log1pRatio(t))
     }
 

@@ -10,11 +10,28 @@ enum VectorMath {
     /// `eˣ`, within 1.1 ulp for results above `2⁻¹²⁶` (x > -87.3); gradual underflow below,
     /// 0 for x < -103.97, +∞ for x > 88.73, NaN for NaN.
     ///
-    /// `x = n ln 2 + r` with `|r| ≤ ½ ln 2`, `eʳ` by a degree-7 polynomial, `2ⁿ` applied as
-    /// two exact power-of-two factors so that subnormal and overflowing results come out right.
+    /// `eˣ = 2ⁿ·eʳ` (`exponential`), `2ⁿ` applied as two exact power-of-two factors so that
+    /// subnormal and overflowing results come out right.
     @_transparent
     static func exp(_ x: FloatVector) -> FloatVector {
-        let x = x.replacing(with: 89, where: x .> 89).replacing(with: -104, where: x .< -104)
+        let (y, n) = exponential(x.replacing(with: 89, where: x .> 89).replacing(with: -104, where: x .< -104))
+        let half = n &>> 1
+        return y * FloatVector(exponent: half) * FloatVector(exponent: n &- half)
+    }
+
+    /// `exp(x)` for `x ≤ 0` (and NaN), bit for bit, with less work: `2ⁿ` (n in [-150, 0]) as
+    /// `2ⁿ⁺⁶⁴`, a normal factor so the product is exact, then `2⁻⁶⁴`, which rounds once, as the
+    /// second of `exp`'s factors does. For `e^{-|x|}` in softplus, sigmoid and log-sum-exp.
+    @_transparent
+    static func expOfNonPositive(_ x: FloatVector) -> FloatVector {
+        let (y, n) = exponential(x.replacing(with: -104, where: x .< -104))
+        return y * FloatVector(exponent: n &+ 64) * 0x1p-64
+    }
+
+    /// `(eʳ, n)` with `x = n ln 2 + r`, `|r| ≤ ½ ln 2`, for `x` in [-104, 89]: `eʳ` by a degree-7
+    /// polynomial (`1 + r + r²·P(r)`), `n` exact.
+    @_transparent
+    private static func exponential(_ x: FloatVector) -> (FloatVector, Int32Vector) {
         // t = round(x / ln 2) + 1.5·2²³: n is exact in the low bits of t's bit pattern.
         let magic = FloatVector(repeating: 0x1.8p23)
         let t = magic.addingProduct(x, 1.442_695_04)
@@ -23,10 +40,7 @@ enum VectorMath {
         let r2 = r * r
         let p = polynomial(r, r2, 5.000_000_120_1e-1, 1.666_666_545_9e-1, 4.166_579_589_4e-2,
                            8.333_451_907_3e-3, 1.398_199_950_7e-3, 1.987_569_150_0e-4)
-        let y = r.addingProduct(p, r2) + 1
-        let k = Int32Vector(bitPattern: t) &- Int32Vector(bitPattern: magic)
-        let half = k &>> 1
-        return y * FloatVector(exponent: half) * FloatVector(exponent: k &- half)
+        return (r.addingProduct(p, r2) + 1, Int32Vector(bitPattern: t) &- Int32Vector(bitPattern: magic))
     }
 
     /// `ln x`, within 0.8 ulp for positive finite x (subnormals included); -∞ for 0, NaN for
@@ -60,7 +74,7 @@ enum VectorMath {
     /// overflows; within 2.5 ulp; NaN for NaN.
     @_transparent
     static func sigmoid(_ x: FloatVector) -> FloatVector {
-        sigmoid(x, expMinusMagnitude: exp(-x.magnitude))
+        sigmoid(x, expMinusMagnitude: expOfNonPositive(-x.magnitude))
     }
 
     /// `sigmoid(x)` from `e = e^{-|x|}` already at hand: `1 / (1 + e)` for x ≥ 0, else `e / (1 + e)`.
@@ -74,7 +88,7 @@ enum VectorMath {
     @_transparent
     static func logAddExp(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
         let high = a.replacing(with: b, where: b .> a)
-        let t = exp(-(a - b).magnitude)
+        let t = expOfNonPositive(-(a - b).magnitude)
         return high.addingProduct(t, log1pRatio(t)).replacing(with: -.infinity, where: high .== -.infinity)
     }
 
