@@ -10,8 +10,8 @@ import DeepBayesCore
 /// the integer rounds and splits their vectors into pieces; kept apart, both stay whole
 /// 16-lane instructions.
 extension CPUBackend {
-    /// The four words of a group of 16 blocks, or their four floats: lane `b` of item `k` belongs
-    /// to element `4b + k` of the group.
+    /// The four words of a group of 16 blocks, or their four floats: lane `j` of item `k` belongs
+    /// to element `4b + k` of the group, `b = Philox.blockOfLane[j]`.
     typealias WordGroup = (UInt32Vector, UInt32Vector, UInt32Vector, UInt32Vector)
     typealias ValueGroup = (FloatVector, FloatVector, FloatVector, FloatVector)
 
@@ -115,19 +115,17 @@ extension CPUBackend {
         }
     }
 
-    /// The elements of a group in order: element `4b + k` (lane `b` of item `k`) at lane
-    /// `4b + k mod 16` of row `b / 4`. A 4×16 transpose in four steps of two-input shuffles
-    /// within 128-bit lanes and of whole 128-bit lanes. The steps read their inputs as 32-bit and
-    /// 64-bit lanes in turn: the compiler then emits each as one unpack or lane-shuffle
-    /// instruction per row, where it merges steps of one lane width into a shuffle per element.
+    /// The elements of a group in order: row `q` holds elements `16q ..< 16q + 16`, that is
+    /// blocks `4q ..< 4q + 4` with their four words each. With `Philox.blockOfLane`'s lane order
+    /// block `4q + L` is lane `4L + q` of every item, in 128-bit lane `L`, so this is a 4×4
+    /// transpose within each 128-bit lane: two unpack steps of two-input shuffles. The second
+    /// reads its inputs as 64-bit lanes, which keeps the compiler from merging the steps into a
+    /// shuffle per element.
     @_transparent
     static func interleaved(_ v: ValueGroup) -> ValueGroup {
-        // Per 128-bit lane j: words (0, 1) and (2, 3) of blocks 4j, 4j + 1 (a0, b0) and 4j + 2, 4j + 3 (a1, b1).
+        // Per 128-bit lane L: words (0, 1) and (2, 3) of blocks L, L + 4 (a0, b0) and L + 8, L + 12 (a1, b1).
         let (a0, a1) = unpack32(v.0, v.1), (b0, b1) = unpack32(v.2, v.3)
-        // Per 128-bit lane j: the four words of block 4j + 0, 1, 2, 3.
-        let (block0, block1) = unpack64(a0, b0), (block2, block3) = unpack64(a1, b1)
-        let (even01, odd01) = pickLanes32(block0, block1), (even23, odd23) = pickLanes32(block2, block3)
-        let (row0, row2) = pickLanes64(even01, even23), (row1, row3) = pickLanes64(odd01, odd23)
+        let (row0, row1) = unpack64(a0, b0), (row2, row3) = unpack64(a1, b1)
         return (row0, row1, row2, row3)
     }
 
@@ -144,20 +142,5 @@ extension CPUBackend {
         let x = unsafeBitCast(a, to: SIMD8<Double>.self), y = unsafeBitCast(b, to: SIMD8<Double>.self)
         return (unsafeBitCast(SIMD8<Double>(x[0], y[0], x[2], y[2], x[4], y[4], x[6], y[6]), to: FloatVector.self),
                 unsafeBitCast(SIMD8<Double>(x[1], y[1], x[3], y[3], x[5], y[5], x[7], y[7]), to: FloatVector.self))
-    }
-
-    /// The 128-bit lanes `(a₀ a₂ b₀ b₂)` and `(a₁ a₃ b₁ b₃)`, read as 32-bit lanes.
-    @_transparent
-    private static func pickLanes32(_ a: FloatVector, _ b: FloatVector) -> (FloatVector, FloatVector) {
-        (FloatVector(a[0], a[1], a[2], a[3], a[8], a[9], a[10], a[11], b[0], b[1], b[2], b[3], b[8], b[9], b[10], b[11]),
-         FloatVector(a[4], a[5], a[6], a[7], a[12], a[13], a[14], a[15], b[4], b[5], b[6], b[7], b[12], b[13], b[14], b[15]))
-    }
-
-    /// `pickLanes32`, read as 64-bit lanes.
-    @_transparent
-    private static func pickLanes64(_ a: FloatVector, _ b: FloatVector) -> (FloatVector, FloatVector) {
-        let x = unsafeBitCast(a, to: SIMD8<Double>.self), y = unsafeBitCast(b, to: SIMD8<Double>.self)
-        return (unsafeBitCast(SIMD8<Double>(x[0], x[1], x[4], x[5], y[0], y[1], y[4], y[5]), to: FloatVector.self),
-                unsafeBitCast(SIMD8<Double>(x[2], x[3], x[6], x[7], y[2], y[3], y[6], y[7]), to: FloatVector.self))
     }
 }
