@@ -22,7 +22,7 @@ extension CPUBackend {
     public func _randomUniform(_ shape: Shape, _ random: RandomStream) throws -> Tensor {
         let (result, out) = try makeTensor(shape)
         let count = shape.count
-        Self.drawTiles(count: count, random, costPerGroup: 300) { groups, words in
+        Self.drawTiles(count: count, random, costPerGroup: Self.uniformCostPerGroup) { groups, words in
             for group in groups {
                 let w = Self.words(words, group - groups.lowerBound)
                 Self.store((Philox.uniform(w.0), Philox.uniform(w.1), Philox.uniform(w.2), Philox.uniform(w.3)), out, first: 64 * group, count: count)
@@ -46,7 +46,7 @@ extension CPUBackend {
         let (result, out) = try makeTensor(shape)
         let count = shape.count, keep = 1 / (1 - p)
         func mask(_ x: UInt32Vector) -> FloatVector { FloatVector().replacing(with: keep, where: Philox.uniform(x) .> p) }
-        Self.drawTiles(count: count, random, costPerGroup: 300) { groups, words in
+        Self.drawTiles(count: count, random, costPerGroup: Self.uniformCostPerGroup) { groups, words in
             for group in groups {
                 let w = Self.words(words, group - groups.lowerBound)
                 Self.store((mask(w.0), mask(w.1), mask(w.2), mask(w.3)), out, first: 64 * group, count: count)
@@ -55,8 +55,9 @@ extension CPUBackend {
         return result
     }
 
-    /// Rough floating-point work of one group of normals, for `Parallel.forEachChunk`.
-    static let normalCostPerGroup = 1024
+    /// Rough work of one group of uniforms (the Philox rounds) and of normals, for
+    /// `Parallel.forEachChunk`.
+    static let uniformCostPerGroup = 300, normalCostPerGroup = 1024
 
     /// The number of 64-element groups that cover `count` elements.
     static func groupCount(_ count: Int) -> Int { (count + 63) / 64 }
