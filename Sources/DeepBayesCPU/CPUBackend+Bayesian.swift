@@ -4,9 +4,10 @@ import Foundation
 /// `BayesianKernels`: reparameterized sampling and the KL terms of Bayes by Backprop and the
 /// VAE, 16 elements at a time with `VectorMath`. Posterior scales are `σ = softplus(ρ)`, with
 /// `log σ` and `sigmoid(ρ)` from the same exponential (`Softplus`); `log σ` is finite however
-/// negative `ρ` is. Sampling kernels draw their noise in the same pass (`fillGroups`). Scalar KL
-/// sums use `Parallel.deterministicSum` over `VectorLoop.sum` (per-element terms in `Float`,
-/// `Float` lane sums of at most 256 terms, accumulated in `Double`).
+/// negative `ρ` is. Sampling kernels write each tile of the sample right after drawing its
+/// noise (`drawTiles`), while the noise is in L1. Scalar KL sums use
+/// `Parallel.deterministicSum` over `VectorLoop.sum` (per-element terms in `Float`, `Float`
+/// lane sums of at most 256 terms, accumulated in `Double`).
 extension CPUBackend {
     /// The smallest variance added under the square root of `sampleLocal`.
     fileprivate static let varianceFloor: Float = 1e-8
@@ -14,41 +15,37 @@ extension CPUBackend {
     /// `w = μ + softplus(ρ)·ε`, `ε = randomNormal(μ.shape, random)`.
     public func _sampleGaussian(_ mu: Tensor, _ rho: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let m = try values(mu), r = try values(rho)
-        return try sampleWithNoise(mu.shape, random, costPerGroup: 2048) { GaussianSample(mu: m, rho: r, out: $0) }
+        return try sampleWithNoise(mu.shape, random, costPerElement: 20) { GaussianSample(mu: m, rho: r, noise: $0) }
     }
 
     /// `∂L/∂ρ = g · ε · sigmoid(ρ)`.
     public func _sampleGaussianBackward(_ rho: Tensor, _ noise: Tensor, _ gradSample: Tensor) throws -> Tensor {
-        let r = try values(rho), e = try values(noise), g = try values(gradSample)
-        return try generateVectors(rho.shape, costPerItem: 20) { i, n in
-            g.vector(at: i, lanes: n) * e.vector(at: i, lanes: n) * VectorMath.sigmoid(r.vector(at: i, lanes: n))
-        }
+        try generateVectors(rho.shape, costPerItem: 20, GaussianSampleGradient(rho: try values(rho), noise: try values(noise), grad: try values(gradSample)))
     }
 
     /// `b = m + s·ε` with `s = √(v + 1e-8)`, `ε = randomNormal(m.shape, random)`.
     public func _sampleLocal(_ mean: Tensor, _ variance: Tensor, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor) {
         let m = try values(mean), v = try values(variance)
-        return try sampleWithNoise(mean.shape, random, costPerGroup: 1280) { LocalSample(mean: m, variance: v, out: $0) }
+        return try sampleWithNoise(mean.shape, random, costPerElement: 4) { LocalSample(mean: m, variance: v, noise: $0) }
     }
 
-    /// Draws `ε = randomNormal(shape, random)` into a new noise tensor and, in the same pass,
-    /// hands each group of draws to the consumer `makeSample(samplePointer)` that writes the sample.
-    private func sampleWithNoise<Sample: DrawConsumer>(_ shape: Shape, _ random: RandomStream, costPerGroup: Int,
-                                                       _ makeSample: (UnsafeMutablePointer<Float>) -> Sample) throws -> (sample: Tensor, noise: Tensor) {
-        let (noise, e) = try makeTensor(shape), (sample, out) = try makeTensor(shape)
-        let count = shape.count, consumer = makeSample(out)
-        Parallel.forEachChunk(Self.groupCount(count), costPerItem: costPerGroup) { groups in
-            Self.fillGroups(groups, e, count: count, random, Philox.normals16, then: consumer)
+    /// Draws `ε = randomNormal(shape, random)` into a new noise tensor and, tile by tile while
+    /// the tile's noise is still in L1, writes the sample's elements of the tile as the terms of
+    /// `makeSample(ε)`. `costPerElement` is the work of a term per element.
+    private func sampleWithNoise<Sample: VectorTerm>(_ shape: Shape, _ random: RandomStream, costPerElement: Int,
+                                                     _ makeSample: (UnsafePointer<Float>) -> Sample) throws -> (sample: Tensor, noise: Tensor) {
+        let (noise, e) = try makeTensor(shape), (result, out) = try makeTensor(shape)
+        let count = shape.count, sample = makeSample(e)
+        Self.drawTiles(count: count, random, costPerGroup: Self.normalCostPerGroup + 64 * costPerElement) { groups, words in
+            Self.storeNormals(groups, words, e, count: count)
+            VectorLoop.store((64 * groups.lowerBound)..<min(count, 64 * groups.upperBound), into: out, sample)
         }
-        return (sample, noise)
+        return (result, noise)
     }
 
     /// `∂L/∂v = g · ε / (2s)` with `s = √(v + 1e-8)`.
     public func _sampleLocalBackward(_ variance: Tensor, _ noise: Tensor, _ gradSample: Tensor) throws -> Tensor {
-        let v = try values(variance), e = try values(noise), g = try values(gradSample)
-        return try generateVectors(variance.shape, costPerItem: 6) { i, n in
-            g.vector(at: i, lanes: n) * e.vector(at: i, lanes: n) / (2 * (v.vector(at: i, lanes: n) + Self.varianceFloor).squareRoot())
-        }
+        try generateVectors(variance.shape, costPerItem: 6, LocalSampleGradient(variance: try values(variance), noise: try values(noise), grad: try values(gradSample)))
     }
 
     /// `Σᵢ log s - log σᵢ + (σᵢ² + μᵢ²) / (2s²) - ½`, shape `[]`; the division by `2s²` is a
@@ -67,12 +64,8 @@ extension CPUBackend {
     public func _klGaussianBackward(_ mu: Tensor, _ rho: Tensor, priorSigma s: Float, _ gradOutput: Tensor) throws -> (mu: Tensor, rho: Tensor) {
         let m = try values(mu), r = try values(rho), g = try scalarValue(gradOutput)
         let precision = 1 / (s * s), gradPrecision = g * precision
-        let gradMu = try generateVectors(mu.shape, costPerItem: 2) { i, n in gradPrecision * m.vector(at: i, lanes: n) }
-        let gradRho = try generateVectors(rho.shape, costPerItem: 40) { i, n in
-            let softplus = Softplus(r.vector(at: i, lanes: n))
-            let sigma = softplus.value
-            return g * (sigma * sigma * precision - 1) * softplus.sigmoid / sigma
-        }
+        let gradMu = try generateVectors(mu.shape, costPerItem: 2, ScaledTerm(input: m, scale: gradPrecision))
+        let gradRho = try generateVectors(rho.shape, costPerItem: 40, GaussianKLGradient(rho: r, grad: g, precision: precision))
         return (gradMu, gradRho)
     }
 
@@ -80,14 +73,8 @@ extension CPUBackend {
     public func _mixtureKL(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior) throws -> Tensor {
         let w = try values(sample), m = try values(mu), r = try values(rho)
         let mixture = MixtureLogDensity(prior)
-        let total = Parallel.deterministicSum(sample.count, costPerItem: 100) { range in
-            VectorLoop.sum(range) { i, n in
-                let weight = w.vector(at: i, lanes: n), softplus = Softplus(r.vector(at: i, lanes: n))
-                let z = (weight - m.vector(at: i, lanes: n)) / softplus.value
-                let logQ = -ScalarMath.logSqrtTwoPi - softplus.log - 0.5 * z * z
-                return logQ - mixture.logDensity(weight)
-            }
-        }
+        let term = MixtureKLTerm(sample: w, mu: m, rho: r, mixture: mixture)
+        let total = Parallel.deterministicSum(sample.count, costPerItem: 100) { range in VectorLoop.sum(range, term) }
         return try generate(.scalar, costPerItem: 1) { _ in Float(total) }
     }
 
@@ -102,17 +89,8 @@ extension CPUBackend {
         let (gradSample, outSample) = try makeTensor(sample.shape)
         let (gradMu, outMu) = try makeTensor(sample.shape)
         let (gradRho, outRho) = try makeTensor(sample.shape)
-        Parallel.forEachChunk(sample.count, costPerItem: 120) { range in
-            VectorLoop.forEach(range) { i, n in
-                let weight = w.vector(at: i, lanes: n), softplus = Softplus(r.vector(at: i, lanes: n))
-                let inverseSigma = 1 / softplus.value
-                let z = (weight - m.vector(at: i, lanes: n)) * inverseSigma
-                let zOverSigma = z * inverseSigma
-                outMu.store(g * zOverSigma, at: i, lanes: n)
-                outSample.store(g * (weight * mixture.precision(weight) - zOverSigma), at: i, lanes: n)
-                outRho.store(g * (z * z - 1) * inverseSigma * softplus.sigmoid, at: i, lanes: n)
-            }
-        }
+        let step = MixtureKLGradient(sample: w, mu: m, rho: r, grad: g, mixture: mixture, outSample: outSample, outMu: outMu, outRho: outRho)
+        Parallel.forEachChunk(sample.count, costPerItem: 120) { range in VectorLoop.forEach(range, step) }
         return (gradSample, gradMu, gradRho)
     }
 
@@ -120,12 +98,9 @@ extension CPUBackend {
     public func _klStandardNormal(_ mean: Tensor, _ logVariance: Tensor) throws -> Tensor {
         let m = try values(mean), l = try values(logVariance)
         let columns = mean.shape[1]
+        let term = StandardNormalKLTerm(mean: m, logVariance: l)
         return try generate([mean.shape[0]], costPerItem: columns * 20) { row in
-            let total = VectorLoop.sum((row * columns)..<((row + 1) * columns)) { i, n in
-                let lambda = l.vector(at: i, lanes: n), muValue = m.vector(at: i, lanes: n)
-                return 1 + lambda - muValue * muValue - VectorMath.exp(lambda)
-            }
-            return Float(-0.5 * total)
+            Float(-0.5 * VectorLoop.sum((row * columns)..<((row + 1) * columns), term))
         }
     }
 
@@ -135,36 +110,128 @@ extension CPUBackend {
         let columns = mean.shape[1]
         let gradMean = try generate(mean.shape, costPerItem: 2) { i in g[i / columns] * m[i] }
         let gradLogVariance = try mapRows(mean.shape) { start, columns, output in
-            let scale = 0.5 * g[start / columns]
-            VectorLoop.forEach(0..<columns) { c, n in
-                output.store(scale * (VectorMath.exp(l.vector(at: start + c, lanes: n)) - 1), at: c, lanes: n)
-            }
+            VectorLoop.store(0..<columns, into: output, StandardNormalKLGradient(logVariance: l + start, scale: 0.5 * g[start / columns]))
         }
         return (gradMean, gradLogVariance)
     }
 }
 
-/// The `sampleGaussian` formula on drawn noise `ε`: `out = μ + softplus(ρ)·ε`.
-private struct GaussianSample: DrawConsumer {
-    let mu, rho: UnsafePointer<Float>
-    let out: UnsafeMutablePointer<Float>
+/// The `sampleGaussian` formula on drawn noise `ε`: `w = μ + softplus(ρ)·ε`.
+private struct GaussianSample: VectorTerm {
+    let mu, rho, noise: UnsafePointer<Float>
 
     @inline(__always)
-    func consume(_ i: Int, _ n: Int, _ eps: FloatVector) {
-        out.store(mu.vector(at: i, lanes: n).addingProduct(Softplus(rho.vector(at: i, lanes: n)).value, eps), at: i, lanes: n)
+    func value(_ i: Int, _ n: Int) -> FloatVector {
+        mu.vector(at: i, lanes: n).addingProduct(Softplus(rho.vector(at: i, lanes: n)).value, noise.vector(at: i, lanes: n))
     }
 }
 
-/// The `sampleLocal` formula on drawn noise `ε`: `out = m + √(v + 1e-8)·ε`.
-private struct LocalSample: DrawConsumer {
-    let mean, variance: UnsafePointer<Float>
-    let out: UnsafeMutablePointer<Float>
+/// The `sampleGaussianBackward` terms `g · ε · sigmoid(ρ)`.
+private struct GaussianSampleGradient: VectorTerm {
+    let rho, noise, grad: UnsafePointer<Float>
 
     @inline(__always)
-    func consume(_ i: Int, _ n: Int, _ eps: FloatVector) {
-        let scale = (variance.vector(at: i, lanes: n) + CPUBackend.varianceFloor).squareRoot()
-        out.store(mean.vector(at: i, lanes: n).addingProduct(scale, eps), at: i, lanes: n)
+    func value(_ i: Int, _ n: Int) -> FloatVector {
+        grad.vector(at: i, lanes: n) * noise.vector(at: i, lanes: n) * VectorMath.sigmoid(rho.vector(at: i, lanes: n))
     }
+}
+
+/// The `sampleLocal` formula on drawn noise `ε`: `b = m + √(v + 1e-8)·ε`.
+private struct LocalSample: VectorTerm {
+    let mean, variance, noise: UnsafePointer<Float>
+
+    @inline(__always)
+    func value(_ i: Int, _ n: Int) -> FloatVector {
+        let scale = (variance.vector(at: i, lanes: n) + CPUBackend.varianceFloor).squareRoot()
+        return mean.vector(at: i, lanes: n).addingProduct(scale, noise.vector(at: i, lanes: n))
+    }
+}
+
+/// The `sampleLocalBackward` terms `g · ε / (2s)`, `s = √(v + 1e-8)`.
+private struct LocalSampleGradient: VectorTerm {
+    let variance, noise, grad: UnsafePointer<Float>
+
+    @inline(__always)
+    func value(_ i: Int, _ n: Int) -> FloatVector {
+        grad.vector(at: i, lanes: n) * noise.vector(at: i, lanes: n) / (2 * (variance.vector(at: i, lanes: n) + CPUBackend.varianceFloor).squareRoot())
+    }
+}
+
+/// The terms `scale · x` (`klGaussianBackward`'s `∂/∂μ`).
+private struct ScaledTerm: VectorTerm {
+    let input: UnsafePointer<Float>
+    let scale: Float
+
+    @inline(__always)
+    func value(_ i: Int, _ n: Int) -> FloatVector { scale * input.vector(at: i, lanes: n) }
+}
+
+/// The `klGaussianBackward` terms `∂/∂ρ = g·(σ²/s² - 1)·sigmoid(ρ)/σ`.
+private struct GaussianKLGradient: VectorTerm {
+    let rho: UnsafePointer<Float>
+    /// The upstream gradient and `1/s²`.
+    let grad, precision: Float
+
+    @inline(__always)
+    func value(_ i: Int, _ n: Int) -> FloatVector {
+        let softplus = Softplus(rho.vector(at: i, lanes: n))
+        let sigma = softplus.value
+        return grad * (sigma * sigma * precision - 1) * softplus.sigmoid / sigma
+    }
+}
+
+/// The `mixtureKL` terms `log N(w; μ, σ²) - log p(w)`.
+private struct MixtureKLTerm: VectorTerm {
+    let sample, mu, rho: UnsafePointer<Float>
+    let mixture: MixtureLogDensity
+
+    @inline(__always)
+    func value(_ i: Int, _ n: Int) -> FloatVector {
+        let weight = sample.vector(at: i, lanes: n), softplus = Softplus(rho.vector(at: i, lanes: n))
+        let z = (weight - mu.vector(at: i, lanes: n)) / softplus.value
+        let logQ = -ScalarMath.logSqrtTwoPi - softplus.log - 0.5 * z * z
+        return logQ - mixture.logDensity(weight)
+    }
+}
+
+/// The three `mixtureKLBackward` gradients of 16 elements, written where they belong.
+private struct MixtureKLGradient: VectorStep {
+    let sample, mu, rho: UnsafePointer<Float>
+    /// The upstream gradient.
+    let grad: Float
+    let mixture: MixtureLogDensity
+    let outSample, outMu, outRho: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    func run(_ i: Int, _ n: Int) {
+        let weight = sample.vector(at: i, lanes: n), softplus = Softplus(rho.vector(at: i, lanes: n))
+        let inverseSigma = 1 / softplus.value
+        let z = (weight - mu.vector(at: i, lanes: n)) * inverseSigma
+        let zOverSigma = z * inverseSigma
+        outMu.store(grad * zOverSigma, at: i, lanes: n)
+        outSample.store(grad * (weight * mixture.precision(weight) - zOverSigma), at: i, lanes: n)
+        outRho.store(grad * (z * z - 1) * inverseSigma * softplus.sigmoid, at: i, lanes: n)
+    }
+}
+
+/// The `klStandardNormal` terms `1 + λ - μ² - e^λ`.
+private struct StandardNormalKLTerm: VectorTerm {
+    let mean, logVariance: UnsafePointer<Float>
+
+    @inline(__always)
+    func value(_ i: Int, _ n: Int) -> FloatVector {
+        let lambda = logVariance.vector(at: i, lanes: n), muValue = mean.vector(at: i, lanes: n)
+        return 1 + lambda - muValue * muValue - VectorMath.exp(lambda)
+    }
+}
+
+/// The `klStandardNormalBackward` terms `∂/∂λ = scale·(e^λ - 1)` of one row (`scale = ½ g[r]`).
+private struct StandardNormalKLGradient: VectorTerm {
+    let logVariance: UnsafePointer<Float>
+    let scale: Float
+
+    @inline(__always)
+    func value(_ c: Int, _ n: Int) -> FloatVector { scale * (VectorMath.exp(logVariance.vector(at: c, lanes: n)) - 1) }
 }
 
 /// The `klGaussian` terms `log s - log σ + (σ² + μ²)·halfPrecision - ½`.

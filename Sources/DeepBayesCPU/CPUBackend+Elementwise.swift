@@ -4,16 +4,12 @@ import DeepBayesCore
 extension CPUBackend {
     /// `y[i] = op(x[i])` (see `UnaryOp.value`).
     public func _unary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
-        let input = try values(x)
-        return try op.specialized { op in try generateVectors(x.shape, costPerItem: op.cost) { i, n in op.value(input.vector(at: i, lanes: n)) } }
+        try generateVectors(x.shape, costPerItem: op.cost, UnaryTerm(op: op, input: try values(x)))
     }
 
     /// `∂L/∂x[i] = g[i] · op'(x[i])` (see `UnaryOp.derivative`).
     public func _unaryBackward(_ op: UnaryOp, _ x: Tensor, _ gradOutput: Tensor) throws -> Tensor {
-        let input = try values(x), grad = try values(gradOutput)
-        return try op.specialized { op in
-            try generateVectors(x.shape, costPerItem: op.cost + 1) { i, n in grad.vector(at: i, lanes: n) * op.derivative(input.vector(at: i, lanes: n)) }
-        }
+        try generateVectors(x.shape, costPerItem: op.cost + 1, UnaryGradientTerm(op: op, input: try values(x), grad: try values(gradOutput)))
     }
 
     /// `z[i] = x[i] op y[(i / inner) % period]`, exact to one rounding per element.
@@ -92,4 +88,23 @@ extension CPUBackend {
         }
         return result
     }
+}
+
+/// The terms `op(x)` of `unary`. The loop is one function for every op, which switches on `op`
+/// per 16 elements (one predictable branch); each case's formula is inlined there.
+private struct UnaryTerm: VectorTerm {
+    let op: UnaryOp
+    let input: UnsafePointer<Float>
+
+    @inline(__always)
+    func value(_ i: Int, _ n: Int) -> FloatVector { op.value(input.vector(at: i, lanes: n)) }
+}
+
+/// The terms `g · op'(x)` of `unaryBackward`, as `UnaryTerm`.
+private struct UnaryGradientTerm: VectorTerm {
+    let op: UnaryOp
+    let input, grad: UnsafePointer<Float>
+
+    @inline(__always)
+    func value(_ i: Int, _ n: Int) -> FloatVector { grad.vector(at: i, lanes: n) * op.derivative(input.vector(at: i, lanes: n)) }
 }

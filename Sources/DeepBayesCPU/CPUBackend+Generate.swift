@@ -25,6 +25,15 @@ extension CPUBackend {
         return tensor
     }
 
+    /// `generateVectors` with the formula as a `VectorTerm` value: the loop is specialized with
+    /// the formula inlined (`VectorLoop.store`), for the kernels whose formula is large.
+    @inline(__always)
+    func generateVectors<Term: VectorTerm>(_ shape: Shape, costPerItem: Int, _ term: Term) throws -> Tensor {
+        let (tensor, out) = try makeTensor(shape)
+        Parallel.forEachChunk(shape.count, costPerItem: costPerItem) { range in VectorLoop.store(range, into: out, term) }
+        return tensor
+    }
+
     /// The read-only storage of a tensor of this backend.
     @inline(__always)
     func values(_ tensor: Tensor) throws -> UnsafePointer<Float> { UnsafePointer(try buffer(tensor).pointer) }

@@ -36,7 +36,7 @@ struct MixtureLogDensity {
     @_transparent
     func precision(_ w: FloatVector) -> FloatVector {
         let (a1, a2) = weightedLogDensities(w)
-        let e = VectorMath.exp(-(a1 - a2).magnitude)
+        let e = VectorMath.expOfNonPositive(-(a1 - a2).magnitude)
         let first = a1 .>= a2
         let likelier = FloatVector(repeating: precision2).replacing(with: precision1, where: first)
         let other = FloatVector(repeating: precision1).replacing(with: precision2, where: first)

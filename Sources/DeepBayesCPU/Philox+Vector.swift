@@ -2,19 +2,20 @@ import DeepBayesCore
 
 extension Philox {
     /// The words of the 16 consecutive blocks `firstBlock ..< firstBlock + 16` (mod 2⁶⁴) in
-    /// `stream` under `seed`: lane `b` of `words[k]` is word `k` of
-    /// `Philox.words(seed, stream, firstBlock + b)`, bit for bit. The same ten rounds as
-    /// `Philox.block`, one block per lane; each 32×32→64-bit product by `multiplyFull`.
+    /// `stream` under `seed`, one block per lane: lane `j` of `words[k]` is word `k` of
+    /// `Philox.words(seed, stream, firstBlock + blockOfLane[j])`, bit for bit. The same ten
+    /// rounds as `Philox.block`; each 32×32→64-bit product by `multiplyFull`. Every step is a
+    /// vector add, multiply, comparison or `VectorBitwise` operation, so the rounds stay whole
+    /// 16-lane vector instructions.
     @_transparent
     static func words16(seed: UInt64, stream: UInt64, firstBlock: UInt64) -> (UInt32Vector, UInt32Vector, UInt32Vector, UInt32Vector) {
-        // The 64-bit counters `firstBlock + b` as low words and high words plus the carry (the
-        // generic 64→32-bit vector truncation is an out-of-line call).
-        let low = UInt32(truncatingIfNeeded: firstBlock), high = UInt32(truncatingIfNeeded: firstBlock >> 32)
-        var c0 = UInt32Vector(repeating: low) &+ UInt32Vector(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-        var c1 = UInt32Vector(repeating: high).replacing(with: high &+ 1, where: c0 .< low)
+        let low = UInt32Vector(repeating: UInt32(truncatingIfNeeded: firstBlock))
+        var c0 = low &+ blockOfLane
+        // The carry of the 64-bit counters: where the low word wrapped (c0 < low) the mask lane
+        // is all ones, -1, so subtracting it adds 1 to the high word.
+        var c1 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: firstBlock >> 32)) &- unsafeBitCast((c0 .< low)._storage, to: UInt32Vector.self)
         var c2 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: stream))
         var c3 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: stream >> 32))
-        // The keys as vectors: with scalar keys the optimizer splits the xors into 4-lane pieces.
         var k0 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: seed))
         var k1 = UInt32Vector(repeating: UInt32(truncatingIfNeeded: seed >> 32))
         for _ in 0..<10 {
@@ -26,15 +27,29 @@ extension Philox {
         return (c0, c1, c2, c3)
     }
 
-    /// The high and low words of the 64-bit products `x · m`, per lane: the even and the odd
-    /// lanes each take one 32×32→64-bit vector multiply of the 64-bit view, and their halves
-    /// are merged back with shifts and masks (no lane-crossing shuffles).
+    /// The block of a group (of 16) that each lane of `words16` computes: `4(j mod 4) + j / 4`
+    /// for lane `j`, the 4×4 transpose of the lane index. Then the 128-bit lane `L` of the four
+    /// words holds blocks `L, L + 4, L + 8, L + 12`, so interleaving the words within 128-bit
+    /// lanes alone puts every element in place (`CPUBackend.interleaved`).
+    static let blockOfLane = UInt32Vector(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15)
+
+    /// The high and low words of the 64-bit products `x · m`, per lane. The even lanes (their
+    /// odd neighbours masked to zero) and the odd lanes (moved down to the even positions) each
+    /// take one 32×32→64-bit multiply of the 64-bit view; both words are picked from the two
+    /// products by shuffles (a 32-bit multiply for the low word would load the multipliers,
+    /// which bound the rounds, a third more).
     @_transparent
     private static func multiplyFull(_ x: UInt32Vector, _ m: UInt32) -> (high: UInt32Vector, low: UInt32Vector) {
-        let pairs = unsafeBitCast(x, to: SIMD8<UInt64>.self), lowHalf: UInt64 = 0xFFFF_FFFF
-        let even = (pairs & lowHalf) &* UInt64(m), odd = (pairs &>> 32) &* UInt64(m)
-        return (unsafeBitCast((even &>> 32) | (odd & ~lowHalf), to: UInt32Vector.self),
-                unsafeBitCast((even & lowHalf) | (odd &<< 32), to: UInt32Vector.self))
+        let evenLanes = x & UInt32Vector(~0, 0, ~0, 0, ~0, 0, ~0, 0, ~0, 0, ~0, 0, ~0, 0, ~0, 0)
+        let oddLanes = UInt32Vector(x[1], 0, x[3], 0, x[5], 0, x[7], 0, x[9], 0, x[11], 0, x[13], 0, x[15], 0)
+        let factor = SIMD8<UInt64>(repeating: UInt64(m))
+        let even = unsafeBitCast(unsafeBitCast(evenLanes, to: SIMD8<UInt64>.self) &* factor, to: UInt32Vector.self)
+        let odd = unsafeBitCast(unsafeBitCast(oddLanes, to: SIMD8<UInt64>.self) &* factor, to: UInt32Vector.self)
+        let high = UInt32Vector(even[1], odd[1], even[3], odd[3], even[5], odd[5], even[7], odd[7],
+                                even[9], odd[9], even[11], odd[11], even[13], odd[13], even[15], odd[15])
+        let low = UInt32Vector(even[0], odd[0], even[2], odd[2], even[4], odd[4], even[6], odd[6],
+                               even[8], odd[8], even[10], odd[10], even[12], odd[12], even[14], odd[14])
+        return (high, low)
     }
 
     /// `Philox.uniform` per lane: `((x >> 8) + 1) · 2⁻²⁴`, in (0, 1], exact. The integer is at

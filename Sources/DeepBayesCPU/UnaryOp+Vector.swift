@@ -45,28 +45,6 @@ extension UnaryOp {
         }
     }
 
-    /// `body(self)` with `self` a compile-time constant in each branch, so that after inlining
-    /// the per-element `switch` of `value` and `derivative` folds away and each case gets its
-    /// own loop.
-    @inline(__always)
-    func specialized<Result>(_ body: (UnaryOp) throws -> Result) rethrows -> Result {
-        switch self {
-        case .relu: return try body(.relu)
-        case .leakyRelu: return try body(.leakyRelu)
-        case .tanh: return try body(.tanh)
-        case .sigmoid: return try body(.sigmoid)
-        case .softplus: return try body(.softplus)
-        case .exp: return try body(.exp)
-        case .log: return try body(.log)
-        case .square: return try body(.square)
-        case .sqrt: return try body(.sqrt)
-        case .negate: return try body(.negate)
-        case .abs: return try body(.abs)
-        case .sign: return try body(.sign)
-        case .step: return try body(.step)
-        }
-    }
-
     /// Rough floating-point work of `value` or `derivative`, for `Parallel.forEachChunk`.
     var cost: Int {
         switch self {

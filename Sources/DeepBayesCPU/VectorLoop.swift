@@ -51,6 +51,37 @@ enum VectorLoop {
         return total
     }
 
+    /// Writes lanes `0..<lanes` of `term.value(start, lanes)` to `out[start...]` for the groups
+    /// of `forEach(range)`: a value type, so the loop is specialized with the formula inlined,
+    /// and full groups and the partial last one are separate loops, so the full groups' loads and
+    /// stores are plain vector instructions. (A closure body passed to `forEach` can stay a call
+    /// per group once the formula is large.)
+    @inline(__always)
+    static func store<Term: VectorTerm>(_ range: Range<Int>, into out: UnsafeMutablePointer<Float>, _ term: Term) {
+        let width = FloatVector.scalarCount
+        var start = range.lowerBound
+        while start + width <= range.upperBound {
+            out.store(term.value(start, width), at: start, lanes: width)
+            start += width
+        }
+        if start < range.upperBound {
+            out.store(term.value(start, range.upperBound - start), at: start, lanes: range.upperBound - start)
+        }
+    }
+
+    /// Calls `step.run(start, lanes)` on the groups of `forEach(range)`, the way `store` walks
+    /// them: for loop bodies that write several outputs.
+    @inline(__always)
+    static func forEach<Step: VectorStep>(_ range: Range<Int>, _ step: Step) {
+        let width = FloatVector.scalarCount
+        var start = range.lowerBound
+        while start + width <= range.upperBound {
+            step.run(start, width)
+            start += width
+        }
+        if start < range.upperBound { step.run(start, range.upperBound - start) }
+    }
+
     /// `(0, 1, …, 15)`, for masking the lanes of a partial group.
     static let laneIndex = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 }
@@ -59,6 +90,12 @@ enum VectorLoop {
 /// elements `start ..< start + lanes` (lanes past `lanes` are ignored).
 protocol VectorTerm {
     func value(_ start: Int, _ lanes: Int) -> FloatVector
+}
+
+/// The body of a `VectorLoop.forEach` as a value: `run(start, lanes)` works on the elements
+/// `start ..< start + lanes` (lanes past `lanes` must be left alone).
+protocol VectorStep {
+    func run(_ start: Int, _ lanes: Int)
 }
 
 /// A closure as a `VectorTerm`.

@@ -4,31 +4,21 @@ extension VectorMath {
     /// `ln(1 + t)` on (0, 1], subnormal t included.
     @_transparent
     static func log1pRatio(_ t: FloatVector) -> FloatVector {
-        var p = FloatVector(repeating: -3.413_222_730_159_759_5e-3)
-        p = fma(p, t, 2.062_786_184_251_308_4e-2)
-        p = fma(p, t, -5.845_073_238_015_175e-2)
-        p = fma(p, t, 1.075_908_690_690_994_3e-1)
-        p = fma(p, t, -1.540_089_547_634_124_8e-1)
-        p = fma(p, t, 1.971_076_279_878_616_3e-1)
-        p = fma(p, t, -2.496_145_814_657_211_3e-1)
-        p = fma(p, t, 3.333_077_132_701_874e-1)
-        p = fma(p, t, -4.999_994_039_535_522_5e-1)
-        return fma(p, t, 1)
+        // The terms from t³ on by Estrin's scheme (`polynomial`); the three leading ones by
+        // Horner's rule, whose last steps round as the plain Horner evaluation does.
+        let tail = polynomial(t, t * t, -2.496_145_814_657_211_3e-1, 1.971_076_279_878_616_3e-1, -1.540_089_547_634_124_8e-1,
+                              1.075_908_690_690_994_3e-1, -5.845_073_238_015_175e-2, 2.062_786_184_251_308_4e-2,
+                              -3.413_222_730_159_759_5e-3)
+        return fma(fma(fma(tail, t, 3.333_077_132_701_874e-1), t, -4.999_994_039_535_522_5e-1), t, 1)
     }
 
     /// `ln(ln(1 + t) / t)` for t in [0, 1] (0 at t = 0) by a degree-9 polynomial fitted like
     /// `log1pRatio`; absolute error below 5e-8 (the value lies in [-0.367, 0]).
     @_transparent
     static func logLog1pRatio(_ t: FloatVector) -> FloatVector {
-        var p = FloatVector(repeating: -1.213_776_879_012_584_7e-3)
-        p = fma(p, t, 7.423_468_865_454_197e-3)
-        p = fma(p, t, -2.145_075_611_770_153e-2)
-        p = fma(p, t, 4.080_840_572_714_805_6e-2)
-        p = fma(p, t, -6.170_984_730_124_473_6e-2)
-        p = fma(p, t, 8.617_383_241_653_442e-2)
-        p = fma(p, t, -1.248_690_485_954_284_7e-1)
-        p = fma(p, t, 2.083_245_962_858_2e-1)
-        p = fma(p, t, -4.999_997_913_837_433e-1)
+        let p = polynomial(t, t * t, -4.999_997_913_837_433e-1, 2.083_245_962_858_2e-1, -1.248_690_485_954_284_7e-1,
+                           8.617_383_241_653_442e-2, -6.170_984_730_124_473_6e-2, 4.080_840_572_714_805_6e-2,
+                           -2.145_075_611_770_153e-2, 7.423_468_865_454_197e-3, -1.213_776_879_012_584_7e-3)
         return p * t
     }
 }
@@ -47,7 +37,7 @@ struct Softplus {
     @_transparent
     init(_ x: FloatVector) {
         self.x = x
-        t = VectorMath.exp(-x.magnitude)
+        t = VectorMath.expOfNonPositive(-x.magnitude)
         value = x.replacing(with: 0, where: x .< 0).addingProduct(t, VectorMath.log1pRatio(t))
     }
 

@@ -10,26 +10,37 @@ enum VectorMath {
     /// `eˣ`, within 1.1 ulp for results above `2⁻¹²⁶` (x > -87.3); gradual underflow below,
     /// 0 for x < -103.97, +∞ for x > 88.73, NaN for NaN.
     ///
-    /// `x = n ln 2 + r` with `|r| ≤ ½ ln 2`, `eʳ` by a degree-7 polynomial, `2ⁿ` applied as
-    /// two exact power-of-two factors so that subnormal and overflowing results come out right.
+    /// `eˣ = 2ⁿ·eʳ` (`exponential`), `2ⁿ` applied as two exact power-of-two factors so that
+    /// subnormal and overflowing results come out right.
     @_transparent
     static func exp(_ x: FloatVector) -> FloatVector {
-        let x = x.replacing(with: 89, where: x .> 89).replacing(with: -104, where: x .< -104)
+        let (y, n) = exponential(x.replacing(with: 89, where: x .> 89).replacing(with: -104, where: x .< -104))
+        let half = n &>> 1
+        return y * FloatVector(exponent: half) * FloatVector(exponent: n &- half)
+    }
+
+    /// `exp(x)` for `x ≤ 0` (and NaN), bit for bit, with less work: `2ⁿ` (n in [-150, 0]) as
+    /// `2ⁿ⁺⁶⁴`, a normal factor so the product is exact, then `2⁻⁶⁴`, which rounds once, as the
+    /// second of `exp`'s factors does. For `e^{-|x|}` in softplus, sigmoid and log-sum-exp.
+    @_transparent
+    static func expOfNonPositive(_ x: FloatVector) -> FloatVector {
+        let (y, n) = exponential(x.replacing(with: -104, where: x .< -104))
+        return y * FloatVector(exponent: n &+ 64) * 0x1p-64
+    }
+
+    /// `(eʳ, n)` with `x = n ln 2 + r`, `|r| ≤ ½ ln 2`, for `x` in [-104, 89]: `eʳ` by a degree-7
+    /// polynomial (`1 + r + r²·P(r)`), `n` exact.
+    @_transparent
+    private static func exponential(_ x: FloatVector) -> (FloatVector, Int32Vector) {
         // t = round(x / ln 2) + 1.5·2²³: n is exact in the low bits of t's bit pattern.
         let magic = FloatVector(repeating: 0x1.8p23)
         let t = magic.addingProduct(x, 1.442_695_04)
         let n = t - magic
         let r = x.addingProduct(n, -0.693_359_375).addingProduct(n, 2.121_944_4e-4)
-        var p = FloatVector(repeating: 1.987_569_150_0e-4)
-        p = fma(p, r, 1.398_199_950_7e-3)
-        p = fma(p, r, 8.333_451_907_3e-3)
-        p = fma(p, r, 4.166_579_589_4e-2)
-        p = fma(p, r, 1.666_666_545_9e-1)
-        p = fma(p, r, 5.000_000_120_1e-1)
-        let y = r.addingProduct(p, r * r) + 1
-        let k = Int32Vector(bitPattern: t) &- Int32Vector(bitPattern: magic)
-        let half = k &>> 1
-        return y * FloatVector(exponent: half) * FloatVector(exponent: k &- half)
+        let r2 = r * r
+        let p = polynomial(r, r2, 5.000_000_120_1e-1, 1.666_666_545_9e-1, 4.166_579_589_4e-2,
+                           8.333_451_907_3e-3, 1.398_199_950_7e-3, 1.987_569_150_0e-4)
+        return (r.addingProduct(p, r2) + 1, Int32Vector(bitPattern: t) &- Int32Vector(bitPattern: magic))
     }
 
     /// `ln x`, within 0.8 ulp for positive finite x (subnormals included); -∞ for 0, NaN for
@@ -48,16 +59,9 @@ enum VectorMath {
         e.replace(with: e &- 1, where: low)
         m.replace(with: m + m, where: low)
         let f = m - 1
-        var p = FloatVector(repeating: 7.037_683_629_2e-2)
-        p = fma(p, f, -1.151_461_031_0e-1)
-        p = fma(p, f, 1.167_699_874_0e-1)
-        p = fma(p, f, -1.242_014_084_6e-1)
-        p = fma(p, f, 1.424_932_278_7e-1)
-        p = fma(p, f, -1.666_805_766_5e-1)
-        p = fma(p, f, 2.000_071_476_5e-1)
-        p = fma(p, f, -2.499_999_399_3e-1)
-        p = fma(p, f, 3.333_333_117_4e-1)
         let f2 = f * f
+        let p = polynomial(f, f2, 3.333_333_117_4e-1, -2.499_999_399_3e-1, 2.000_071_476_5e-1, -1.666_805_766_5e-1,
+                           1.424_932_278_7e-1, -1.242_014_084_6e-1, 1.167_699_874_0e-1, -1.151_461_031_0e-1, 7.037_683_629_2e-2)
         let exponent = FloatVector(converting: e)
         var y = (p * f * f2).addingProduct(exponent, -2.121_944_4e-4).addingProduct(f2, -0.5)
         y = (f + y).addingProduct(exponent, 0.693_359_375)
@@ -70,7 +74,7 @@ enum VectorMath {
     /// overflows; within 2.5 ulp; NaN for NaN.
     @_transparent
     static func sigmoid(_ x: FloatVector) -> FloatVector {
-        sigmoid(x, expMinusMagnitude: exp(-x.magnitude))
+        sigmoid(x, expMinusMagnitude: expOfNonPositive(-x.magnitude))
     }
 
     /// `sigmoid(x)` from `e = e^{-|x|}` already at hand: `1 / (1 + e)` for x ≥ 0, else `e / (1 + e)`.
@@ -84,7 +88,7 @@ enum VectorMath {
     @_transparent
     static func logAddExp(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
         let high = a.replacing(with: b, where: b .> a)
-        let t = exp(-(a - b).magnitude)
+        let t = expOfNonPositive(-(a - b).magnitude)
         return high.addingProduct(t, log1pRatio(t)).replacing(with: -.infinity, where: high .== -.infinity)
     }
 
@@ -139,6 +143,37 @@ enum VectorMath {
 @_transparent
 func fma(_ a: FloatVector, _ b: FloatVector, _ c: Float) -> FloatVector {
     FloatVector(repeating: c).addingProduct(a, b)
+}
+
+/// The polynomials of `VectorMath`, `c₀ + c₁x + … + cₙxⁿ` with `x2 = x²`, by Estrin's scheme:
+/// pairs `c₂ₖ + c₂ₖ₊₁x` first, then pairs of pairs with `x²`, `x⁴`, `x⁸`. That is a few
+/// more multiplications than Horner's rule but a chain of about log₂ n multiply-adds instead of
+/// n, so the out-of-order core keeps more elements in flight: the kernels that chain two or
+/// three polynomials per element are bound by that chain's latency, not by the multipliers.
+@_transparent
+func polynomial(_ x: FloatVector, _ x2: FloatVector, _ c0: Float, _ c1: Float, _ c2: Float, _ c3: Float, _ c4: Float, _ c5: Float) -> FloatVector {
+    let p01 = fma(FloatVector(repeating: c1), x, c0), p23 = fma(FloatVector(repeating: c3), x, c2), p45 = fma(FloatVector(repeating: c5), x, c4)
+    return p01.addingProduct(p23.addingProduct(p45, x2), x2)
+}
+
+/// `polynomial` of degree 8.
+@_transparent
+func polynomial(_ x: FloatVector, _ x2: FloatVector, _ c0: Float, _ c1: Float, _ c2: Float, _ c3: Float, _ c4: Float, _ c5: Float,
+                _ c6: Float, _ c7: Float, _ c8: Float) -> FloatVector {
+    let x4 = x2 * x2
+    let p01 = fma(FloatVector(repeating: c1), x, c0), p23 = fma(FloatVector(repeating: c3), x, c2)
+    let p45 = fma(FloatVector(repeating: c5), x, c4), p67 = fma(FloatVector(repeating: c7), x, c6)
+    let p03 = p01.addingProduct(p23, x2), p47 = p45.addingProduct(p67, x2)
+    return p03.addingProduct(p47.addingProduct(FloatVector(repeating: c8), x4), x4)
+}
+
+/// `polynomial` of degree 6.
+@_transparent
+func polynomial(_ x: FloatVector, _ x2: FloatVector, _ c0: Float, _ c1: Float, _ c2: Float, _ c3: Float, _ c4: Float, _ c5: Float,
+                _ c6: Float) -> FloatVector {
+    let p01 = fma(FloatVector(repeating: c1), x, c0), p23 = fma(FloatVector(repeating: c3), x, c2)
+    let p46 = fma(FloatVector(repeating: c5), x, c4).addingProduct(FloatVector(repeating: c6), x2)
+    return p01.addingProduct(p23, x2).addingProduct(p46, x2 * x2)
 }
 
 typealias Int32Vector = SIMD16<Int32>

@@ -1,4 +1,5 @@
 import DeepBayesBackends
+@testable import DeepBayesCPU
 import Foundation
 import Testing
 
@@ -6,7 +7,8 @@ import Testing
 /// last place, through the public unary ops: dense grids over each domain against `Double`
 /// (glibc), plus the special values each function documents. The conformance suite checks a
 /// normalized error on a narrow range; this checks the ulp bounds stated in `VectorMath.swift`
-/// over the whole range, where a wrong reduction or polynomial would show first.
+/// over the whole range, where a wrong reduction or polynomial would show first. Internal
+/// variants that kernels use instead of a public function are checked against it directly.
 @Suite struct VectorMathTests {
     let cpu = TestBackends.backend("cpu")
 
@@ -87,6 +89,20 @@ import Testing
         let special = try apply(.tanh, [0, 1e-30, -1e-30, 100, -100, .nan])
         #expect(special[0] == 0 && special[1] == 1e-30 && special[2] == -1e-30)
         #expect(special[3] == 1 && special[4] == -1 && special[5].isNaN)
+    }
+
+    /// `expOfNonPositive`, the exponential that softplus, sigmoid and log-sum-exp use for their
+    /// `e^{-|x|}`, is `exp` bit for bit on `x ≤ 0`: densely through the gradual-underflow range
+    /// (-104 … -87.3), plus -0, -∞, a huge negative value and NaN.
+    @Test func expOfNonPositiveIsExpBitForBit() {
+        let x = Self.grid(-110, 0, 320_001) + [-0.0, -.infinity, -1e30, -Float.leastNonzeroMagnitude, .nan]
+        for start in stride(from: 0, to: x.count, by: FloatVector.scalarCount) {
+            let v = x.withUnsafeBufferPointer { $0.baseAddress!.vector(at: start, lanes: min(16, x.count - start)) }
+            let fast = VectorMath.expOfNonPositive(v), reference = VectorMath.exp(v)
+            for lane in v.indices where fast[lane].bitPattern != reference[lane].bitPattern && !(fast[lane].isNaN && reference[lane].isNaN) {
+                Issue.record("x = \(v[lane]): \(fast[lane]) vs exp \(reference[lane])")
+            }
+        }
     }
 
     /// `log σ` of `σ = softplus(ρ)` through `klGaussian` of one element with `μ = 0`, `s = 1`:
