@@ -150,6 +150,7 @@ func fma(_ a: FloatVector, _ b: FloatVector, _ c: Float) -> FloatVector {
 /// more multiplications than Horner's rule but a chain of about log₂ n multiply-adds instead of
 /// n, so the out-of-order core keeps more elements in flight: the kernels that chain two or
 /// three polynomials per element are bound by that chain's latency, not by the multipliers.
+/// This one is of degree 5.
 @_transparent
 func polynomial(_ x: FloatVector, _ x2: FloatVector, _ c0: Float, _ c1: Float, _ c2: Float, _ c3: Float, _ c4: Float, _ c5: Float) -> FloatVector {
     let p01 = fma(FloatVector(repeating: c1), x, c0), p23 = fma(FloatVector(repeating: c3), x, c2), p45 = fma(FloatVector(repeating: c5), x, c4)
