@@ -112,6 +112,14 @@ public protocol Backend: BackendPrimitives {
     func _klStandardNormal(_ mean: Tensor, _ logVariance: Tensor) throws -> Tensor
     func _klStandardNormalBackward(_ mean: Tensor, _ logVariance: Tensor, _ gradOutput: Tensor) throws -> (mean: Tensor, logVariance: Tensor)
 
+    func _sliceColumns(_ x: Tensor, start: Int, count: Int) throws -> Tensor
+    func _placeColumns(_ x: Tensor, start: Int, width: Int) throws -> Tensor
+    func _lstmCell(_ gates: Tensor, _ cell: Tensor) throws -> (hidden: Tensor, cell: Tensor)
+    func _lstmCellBackward(_ gates: Tensor, _ cell: Tensor, _ newCell: Tensor, _ gradHidden: Tensor, _ gradCell: Tensor) throws -> (gates: Tensor, cell: Tensor)
+    func _gruCell(_ inputGates: Tensor, _ hiddenGates: Tensor, _ hidden: Tensor) throws -> Tensor
+    func _gruCellBackward(_ inputGates: Tensor, _ hiddenGates: Tensor, _ hidden: Tensor,
+                          _ gradOutput: Tensor) throws -> (inputGates: Tensor, hiddenGates: Tensor, hidden: Tensor)
+
     func _sgdStep(_ parameter: Tensor, _ gradient: Tensor, _ velocity: Tensor, _ configuration: SGDConfiguration) throws
     func _adamStep(_ parameter: Tensor, _ gradient: Tensor, _ firstMoment: Tensor, _ secondMoment: Tensor,
                    _ configuration: AdamConfiguration, biasCorrection1: Float, biasCorrection2: Float) throws

@@ -24,7 +24,7 @@ public struct Variable {
 /// that is a constant, such as the input batch of the first layer.
 ///
 /// Operations live in extensions, one file per family (`Tape+Arithmetic`, `Tape+LinearAlgebra`,
-/// `Tape+Softmax`, `Tape+Losses`, `Tape+Bayesian`).
+/// `Tape+Softmax`, `Tape+Losses`, `Tape+Bayesian`, `Tape+Recurrent`).
 public final class Tape {
     /// The backend every recorded tensor lives on.
     public let backend: any Backend
@@ -33,10 +33,14 @@ public final class Tape {
     /// input is a constant).
     typealias Pullback = (Tensor) throws -> [Tensor?]
 
+    /// Maps the output gradients of an operation with several outputs (nil for an output no
+    /// gradient reached) to the gradients of its inputs.
+    typealias MultiplePullback = ([Tensor?]) throws -> [Tensor?]
+
     private struct Record {
         let inputs: [Int?]
-        let output: Int
-        let pullback: Pullback
+        let outputs: [Int]
+        let pullback: MultiplePullback
     }
 
     private var records: [Record] = []
@@ -83,10 +87,17 @@ public final class Tape {
     /// and returns one gradient per input, in order. Operations whose inputs are all
     /// constants are not recorded and give a constant.
     func record(_ value: Tensor, inputs: [Variable], pullback: @escaping Pullback) -> Variable {
-        guard inputs.contains(where: { $0.slot != nil }) else { return constant(value) }
-        let output = newSlot()
-        records.append(Record(inputs: inputs.map(\.slot), output: output, pullback: pullback))
-        return Variable(value: value, slot: output)
+        record([value], inputs: inputs) { gradients in try pullback(gradients[0]!) }[0]
+    }
+
+    /// Records an operation with several outputs (an LSTM step's hidden state and cell):
+    /// `pullback` receives one gradient per output, nil for an output whose gradient never
+    /// arrived (at least one has), and runs once, after every use of every output.
+    func record(_ values: [Tensor], inputs: [Variable], pullback: @escaping MultiplePullback) -> [Variable] {
+        guard inputs.contains(where: { $0.slot != nil }) else { return values.map(constant) }
+        let outputs = values.map { _ in newSlot() }
+        records.append(Record(inputs: inputs.map(\.slot), outputs: outputs, pullback: pullback))
+        return zip(values, outputs).map { Variable(value: $0, slot: $1) }
     }
 
     /// Back-propagates from the scalar `loss` (seed gradient 1) and adds each watched
@@ -104,7 +115,8 @@ public final class Tape {
         guard let start = output.slot else { return }
         var gradients: [Int: Tensor] = [start: gradient]
         for record in records.reversed() {
-            guard let upstream = gradients.removeValue(forKey: record.output) else { continue }
+            let upstream = record.outputs.map { gradients.removeValue(forKey: $0) }
+            guard upstream.contains(where: { $0 != nil }) else { continue }
             let inputGradients = try record.pullback(upstream)
             for (slot, inputGradient) in zip(record.inputs, inputGradients) {
                 guard let slot, let inputGradient else { continue }

@@ -79,6 +79,27 @@ extension Backend {
         try FusedDefaults.klStandardNormalBackward(mean, logVariance, gradOutput, on: self)
     }
 
+    public func _sliceColumns(_ x: Tensor, start: Int, count: Int) throws -> Tensor {
+        try FusedDefaults.sliceColumns(x, start: start, count: count, on: self)
+    }
+    public func _placeColumns(_ x: Tensor, start: Int, width: Int) throws -> Tensor {
+        try FusedDefaults.placeColumns(x, start: start, width: width, on: self)
+    }
+    public func _lstmCell(_ gates: Tensor, _ cell: Tensor) throws -> (hidden: Tensor, cell: Tensor) {
+        try FusedDefaults.lstmCell(gates, cell, on: self)
+    }
+    public func _lstmCellBackward(_ gates: Tensor, _ cell: Tensor, _ newCell: Tensor, _ gradHidden: Tensor,
+                                  _ gradCell: Tensor) throws -> (gates: Tensor, cell: Tensor) {
+        try FusedDefaults.lstmCellBackward(gates, cell, newCell, gradHidden, gradCell, on: self)
+    }
+    public func _gruCell(_ inputGates: Tensor, _ hiddenGates: Tensor, _ hidden: Tensor) throws -> Tensor {
+        try FusedDefaults.gruCell(inputGates, hiddenGates, hidden, on: self)
+    }
+    public func _gruCellBackward(_ inputGates: Tensor, _ hiddenGates: Tensor, _ hidden: Tensor,
+                                 _ gradOutput: Tensor) throws -> (inputGates: Tensor, hiddenGates: Tensor, hidden: Tensor) {
+        try FusedDefaults.gruCellBackward(inputGates, hiddenGates, hidden, gradOutput, on: self)
+    }
+
     public func _sgdStep(_ parameter: Tensor, _ gradient: Tensor, _ velocity: Tensor, _ configuration: SGDConfiguration) throws {
         try FusedDefaults.sgdStep(parameter, gradient, velocity, configuration, on: self)
     }
