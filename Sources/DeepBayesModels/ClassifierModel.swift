@@ -8,6 +8,24 @@ public enum ClassifierArchitecture: String, Sendable, CaseIterable {
     /// Two stride-2 5×5 convolutions (1 → 16 → 32 channels, 28 → 14 → 7 pixels), then dense
     /// layers as for `mlp`.
     case conv
+    /// Row by row: the image is a sequence of 28 steps of 28 pixels (`SequenceEncoder`) through
+    /// stacked LSTM layers of the `hidden` widths, and the last step's output goes to the logits.
+    case lstm
+    /// As `lstm`, with GRU layers.
+    case gru
+
+    /// The cell of a recurrent architecture, nil for the others.
+    public var recurrentCell: RecurrentCell? {
+        switch self {
+        case .mlp, .conv: return nil
+        case .lstm: return .lstm
+        case .gru: return .gru
+        }
+    }
+
+    /// A row-by-row model's steps, and the pixels of each.
+    public static let sequenceSteps = 28
+    public static let sequenceStepWidth = 28
 }
 
 /// A classifier of 28×28 images into 10 classes: Bayes by Backprop (`bayesian`), the same
@@ -81,14 +99,28 @@ public final class ClassifierModel {
             }
         }
         var width = 784
-        if architecture == .conv {
-            layers += [Reshape(itemShape: [1, 28, 28]), try conv(1, 16), try Activation(.relu), try conv(16, 32), try Activation(.relu), Reshape.flatten]
-            width = 32 * 7 * 7
-        }
-        for units in hidden {
-            layers += [try dense(width, units), try Activation(.relu)]
+        if let cell = architecture.recurrentCell {
+            let dropout: (p: Float, monteCarlo: Bool)
+            switch kind {
+            case .bayesian: dropout = (0, false)
+            case let .mcDropout(p): dropout = (p, true)
+            case let .deterministic(p): dropout = (p, false)
+            }
+            let stack = try RecurrentStack(cell: cell, inputs: ClassifierArchitecture.sequenceStepWidth, units: hidden, prior: posterior?.prior,
+                                           rhoInitial: rhoInitial, dropout: dropout.p, monteCarlo: dropout.monteCarlo, initializer)
+            layers.append(try SequenceEncoder(stack: stack, steps: ClassifierArchitecture.sequenceSteps, stepWidth: ClassifierArchitecture.sequenceStepWidth))
             try regularize()
-            width = units
+            width = stack.outputWidth
+        } else {
+            if architecture == .conv {
+                layers += [Reshape(itemShape: [1, 28, 28]), try conv(1, 16), try Activation(.relu), try conv(16, 32), try Activation(.relu), Reshape.flatten]
+                width = 32 * 7 * 7
+            }
+            for units in hidden {
+                layers += [try dense(width, units), try Activation(.relu)]
+                try regularize()
+                width = units
+            }
         }
         layers.append(try dense(width, 10))
         network = Sequential(layers)
@@ -119,14 +151,24 @@ public final class ClassifierModel {
         var size = ModelSize()
         var width: Double = 784
         if scaled { size.elementwise(width) }
-        if architecture == .conv {
-            size.convolution(1, 16, window: 5, outputPixels: 14 * 14, inputPixels: 28 * 28, copies: copies)
-            size.elementwise(16 * 14 * 14)
-            size.convolution(16, 32, window: 5, outputPixels: 7 * 7, inputPixels: 14 * 14, copies: copies)
-            size.elementwise(32 * 7 * 7)
-            width = 32 * 7 * 7
+        if let cell = architecture.recurrentCell {
+            width = Double(ClassifierArchitecture.sequenceStepWidth)
+            for units in hidden.map(Double.init) {
+                size.recurrent(gates: Double(cell.gateCount), inputs: width, units: units, steps: Double(ClassifierArchitecture.sequenceSteps),
+                               copies: copies, dropout: dropout)
+                width = units
+            }
+            if dropout { size.elementwise(width) }
+        } else {
+            if architecture == .conv {
+                size.convolution(1, 16, window: 5, outputPixels: 14 * 14, inputPixels: 28 * 28, copies: copies)
+                size.elementwise(16 * 14 * 14)
+                size.convolution(16, 32, window: 5, outputPixels: 7 * 7, inputPixels: 14 * 14, copies: copies)
+                size.elementwise(32 * 7 * 7)
+                width = 32 * 7 * 7
+            }
+            width = size.denseStack(from: width, hidden: hidden, copies: copies, dropout: dropout)
         }
-        width = size.denseStack(from: width, hidden: hidden, copies: copies, dropout: dropout)
         size.dense(width, 10, copies: copies)
         if logitVariance {
             size.dense(width, 10, copies: copies)

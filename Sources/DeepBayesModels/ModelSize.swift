@@ -60,6 +60,22 @@ public struct ModelSize: Sendable, Equatable {
         return width
     }
 
+    /// Adds a recurrent layer of `units` cells with `gates` gate blocks (4 for an LSTM, 3 for a
+    /// GRU, which has a second bias) over `steps` steps of `inputs` features. Per step and item it
+    /// keeps the step's input, the two products and their two sums (`gates·units` each), the
+    /// new state (and an LSTM's cell) and, with `dropout`, the masked input and state.
+    public mutating func recurrent(gates: Double, inputs: Double, units: Double, steps: Double, copies: Double = 1, dropout: Bool) {
+        let width = gates * units
+        parameter(inputs * width, copies: copies)
+        parameter(units * width, copies: copies)
+        parameter(width, copies: copies)
+        if gates == 3 { parameter(width, copies: copies) }
+        for _ in 0..<4 { activation(width * steps) }
+        activation(inputs * steps)
+        activation(units * steps * (gates == 4 ? 2 : 1))
+        if dropout { activation((inputs + units) * steps) }
+    }
+
     /// Adds the sizes of another network (a GAN's generator and discriminator).
     public mutating func append(_ other: ModelSize) {
         parameters += other.parameters

@@ -10,7 +10,10 @@ public enum SignalToNoisePruning {
 
     /// The weight posteriors of every Bayesian layer of `network`.
     public static func weightPosteriors(of network: Sequential) -> [GaussianPosterior] {
-        network.layers.compactMap { ($0 as? BayesDense)?.weight ?? ($0 as? BayesConv2D)?.weight }
+        network.layers.flatMap { layer -> [GaussianPosterior] in
+            if let encoder = layer as? SequenceEncoder { return encoder.stack.layers.flatMap(\.weightPosteriors) }
+            return [(layer as? BayesDense)?.weight ?? (layer as? BayesConv2D)?.weight].compactMap { $0 }
+        }
     }
 
     /// `|μ| / σ` of every weight of every Bayesian layer, layer after layer.

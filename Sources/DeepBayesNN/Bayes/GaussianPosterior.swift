@@ -12,6 +12,12 @@ public final class GaussianPosterior {
         rho = try initializer.constant(shape, rhoInitial)
     }
 
+    /// The posterior with means `mu` (a parameter already drawn) and every `ρ` equal to `rhoInitial`.
+    init(mu: Parameter, rhoInitial: Float, _ initializer: ParameterInitializer) throws {
+        self.mu = mu
+        rho = try initializer.constant(mu.shape, rhoInitial)
+    }
+
     /// A reparameterized sample, or `μ` itself when the pass does not sample weights.
     func sample(_ context: ForwardContext) throws -> Variable {
         let tape = context.tape
