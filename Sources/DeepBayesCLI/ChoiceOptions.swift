@@ -9,7 +9,7 @@ import DeepBayesTraining
 
 /// `--arch`: which values a model takes is checked in `TrainCommand.validate`.
 enum ArchitectureChoice: String, CaseIterable, ExpressibleByArgument {
-    case mlp, conv, dcgan
+    case mlp, conv, lstm, gru, dcgan
 
     /// The architectures `model` has.
     static func allowed(for model: ModelKind) -> [ArchitectureChoice] {
@@ -19,6 +19,20 @@ enum ArchitectureChoice: String, CaseIterable, ExpressibleByArgument {
         case .gan: return GANArchitecture.allCases.compactMap { ArchitectureChoice(rawValue: $0.rawValue) }
         }
     }
+}
+
+/// The first argument of `deepbayes train`: a model kind, or `rnn`, the recurrent models.
+enum TrainChoice: String, CaseIterable, ExpressibleByArgument {
+    case bnn, mcdropout, mlp, vae, gan, rnn
+
+    /// The model kind of the same name; nil for `rnn`, whose kind its flags choose.
+    var kind: ModelKind? { ModelKind(rawValue: rawValue) }
+}
+
+/// `--task` of `rnn`.
+enum SequenceTask: String, CaseIterable, ExpressibleByArgument {
+    /// Classify MNIST digits read as 28 rows of 28 pixels.
+    case rowmnist
 }
 
 /// `--prior` of `bnn`.

@@ -7,16 +7,31 @@ import DeepBayesTraining
 import Foundation
 
 extension ModelKind: ExpressibleByArgument {}
+extension RecurrentCell: ExpressibleByArgument {}
 
-/// `deepbayes train bnn|mcdropout|mlp|vae|gan`: trains a model on MNIST and writes
+/// `deepbayes train bnn|mcdropout|mlp|vae|gan|rnn`: trains a model on MNIST and writes
 /// `metrics.jsonl`, `model.safetensors`, for generative models `samples.png`, and `report.html`.
+/// `rnn --task rowmnist` is the classifier of that kind (`--bayesian`: bnn, `--mcdropout`,
+/// else mlp) with the `--cell` architecture, reading each image row by row.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model on MNIST: bnn (Bayes by Backprop), mcdropout, mlp (a plain network), vae or gan.")
+        abstract: "Train a model on MNIST: bnn (Bayes by Backprop), mcdropout, mlp (a plain network), vae, gan, or rnn (recurrent).")
 
-    @Argument(help: "The model: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: ModelKind
+    @Argument(help: "The model: \(TrainChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: TrainChoice
+
+    @Option(help: "rnn: the task, rowmnist (MNIST read as 28 rows of 28 pixels). Default rowmnist.")
+    var task: SequenceTask?
+
+    @Option(help: "rnn: the recurrent cell, lstm or gru. Default lstm.")
+    var cell: RecurrentCell?
+
+    @Flag(help: "rnn: Bayes by Backprop through time (a Gaussian posterior over every weight, one sample per minibatch).")
+    var bayesian = false
+
+    @Flag(help: "rnn: variational MC dropout (one mask per sequence for the inputs and the recurrent state, kept on at prediction).")
+    var mcdropout = false
 
     @OptionGroup var deviceOption: DeviceOption
 
@@ -62,10 +77,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "bnn: beta, the factor of the whole KL (1: the ELBO; below 1: a tempered posterior).")
     var klScale: Float = 1
 
-    @Option(help: "Architecture: mlp or conv (bnn, mcdropout, mlp); mlp or dcgan (gan); mlp (vae).")
-    var arch: ArchitectureChoice = .mlp
+    @Option(help: "Architecture: mlp, conv, lstm or gru (bnn, mcdropout, mlp); mlp or dcgan (gan); mlp (vae). Default mlp.")
+    var arch: ArchitectureChoice?
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Hidden layer widths, one value per layer (default 400 400 for classifiers, 400 for the vae).", valueName: "width ..."))
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Hidden layer widths, one value per layer (default 400 400 for classifiers, 128 for recurrent ones, 400 for the vae).", valueName: "width ..."))
     var hidden: [Int] = []
 
     @Option(help: "Latent dimensions of the vae.")
@@ -125,7 +140,13 @@ struct TrainCommand: ParsableCommand {
         try Validation.require(rhoInit.isFinite, "--rho-init \(rhoInit) must be a finite number")
         if let dropout { try Validation.require(dropout >= 0 && dropout < 1, "--dropout \(dropout) must lie in [0, 1)") }
         try Validation.require(corrupt >= 0 && corrupt <= 1, "--corrupt \(corrupt) must lie in [0, 1]")
-        try Validation.require(model.isClassifier || (!aleatoric && corrupt == 0), "--aleatoric and --corrupt are for the classifiers (bnn, mcdropout, mlp)")
+        try Validation.require(kind.isClassifier || (!aleatoric && corrupt == 0), "--aleatoric and --corrupt are for the classifiers (bnn, mcdropout, mlp, rnn)")
+        if model == .rnn {
+            try Validation.require(arch == nil, "--arch is not an option of rnn: choose the cell with --cell lstm|gru")
+            try Validation.require(!(bayesian && mcdropout), "--bayesian and --mcdropout exclude each other")
+        } else {
+            try Validation.require(task == nil && cell == nil && !bayesian && !mcdropout, "--task, --cell, --bayesian and --mcdropout are options of rnn")
+        }
         try Validation.require(out != "", "--out is empty: give the folder the run writes into")
         for (option, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--latent", latent)] + hidden.map({ ("--hidden", $0) }) {
             try Validation.require(value >= 1, "\(option) \(value) must be at least 1")
@@ -135,16 +156,28 @@ struct TrainCommand: ParsableCommand {
         }
         try Validation.requireSamples(samples)
         if let logEvery { try Validation.require(logEvery >= 1, "--log-every \(logEvery) must be at least 1") }
-        let architectures = ArchitectureChoice.allowed(for: model)
-        try Validation.require(architectures.contains(arch),
-                               "--arch \(arch.rawValue) is not an architecture of \(model.rawValue) (\(architectures.map(\.rawValue).joined(separator: ", ")))")
+        let architectures = ArchitectureChoice.allowed(for: kind)
+        try Validation.require(architectures.contains(architecture),
+                               "--arch \(architecture.rawValue) is not an architecture of \(kind.rawValue) (\(architectures.map(\.rawValue).joined(separator: ", ")))")
+    }
+
+    /// The kind of model trained: `model`'s, or for `rnn` the classifier its flags choose.
+    var kind: ModelKind {
+        guard model == .rnn else { return model.kind! }
+        return bayesian ? .bnn : mcdropout ? .mcdropout : .mlp
+    }
+
+    /// `--arch`, or for `rnn` its `--cell`.
+    var architecture: ArchitectureChoice {
+        guard model == .rnn else { return arch ?? .mlp }
+        return cell == .gru ? .gru : .lstm
     }
 
     func run() throws {
         let backend = try deviceOption.makeBackend()
         try reportingErrors {
             // Everything that can be checked without loading data is checked first.
-            let output = out ?? "runs/\(model.rawValue)"
+            let output = out ?? "runs/\(model == .rnn ? "rnn-\(architecture.rawValue)" : model.rawValue)"
             try Validation.checkOutputFolder(output)
             let source = DataSource(root: data.map { URL(fileURLWithPath: $0) })
             let (spec, given) = try resume ? resumedRun(output: output, data: source) : newRun(output: output, data: source)
@@ -154,19 +187,19 @@ struct TrainCommand: ParsableCommand {
             try spec.trainingMemory(batchSize: options.batchSize).check("training with \(sizes)", capabilities: backend.capabilities, backend: backend.name)
             try spec.inferenceMemory(batchSize: Evaluation.chunkSize).check("evaluating \(spec.sizeSummary)", capabilities: backend.capabilities,
                                                                             backend: backend.name)
-            try Validation.checkImageSizes(source, [("mnist", .train), ("mnist", .test)] + (model.isClassifier ? [("fashion-mnist", .test)] : []))
+            try Validation.checkImageSizes(source, [("mnist", .train), ("mnist", .test)] + (kind.isClassifier ? [("fashion-mnist", .test)] : []))
             let interrupts = InterruptHandler()
             defer { interrupts.uninstall() }
             do {
                 try Trainer(spec: spec, options: options, backend: backend, interruption: interrupts.request).run()
             } catch let stop as TrainingInterrupted {
                 FileHandle.standardError.write(Data(("\(stop.run): interrupted at \(stop.position); model.safetensors, optimizer.safetensors and the"
-                    + " pictures are saved; continue with: deepbayes train \(model.rawValue) --resume --out \(stop.run) --epochs \(options.epochs)\n").utf8))
+                    + " pictures are saved; continue with: deepbayes train \(kind.rawValue) --resume --out \(stop.run) --epochs \(options.epochs)\n").utf8))
                 throw ExitCode(130)
             }
             FileHandle.standardError.write(Data("wrote \(options.output.path)/ (open report.html there in a browser)\n".utf8))
             if options.validation != nil {
-                FileHandle.standardError.write(Data(("best.safetensors holds the epoch with the lowest \(ModelSelection.of(model).metric); its test figures:"
+                FileHandle.standardError.write(Data(("best.safetensors holds the epoch with the lowest \(ModelSelection.of(kind).metric); its test figures:"
                     + " deepbayes evaluate --checkpoint \(options.output.path)/best.safetensors\n").utf8))
             }
         }
@@ -174,7 +207,7 @@ struct TrainCommand: ParsableCommand {
 
     /// The spec and options of a new run, from the options given.
     private func newRun(output: String, data source: DataSource) throws -> (ModelSpec, TrainingOptions) {
-        var spec = ModelSpec.defaults(for: model, architecture: arch.rawValue)
+        var spec = ModelSpec.defaults(for: kind, architecture: architecture.rawValue)
         if !hidden.isEmpty { spec.hidden = hidden }
         spec.latent = latent
         switch prior {
@@ -187,7 +220,7 @@ struct TrainCommand: ParsableCommand {
         spec.inputScale = inputScale.value
         spec.logitVariance = aleatoric
         spec.seed = seed
-        var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? model.defaultLearningRate,
+        var options = try TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: lr ?? kind.defaultLearningRate,
                                           trainLimit: trainLimit, testLimit: testLimit, evaluationSamples: samples,
                                           output: URL(fileURLWithPath: output), data: source)
         options.learningRateDecay = lrDecay
@@ -207,8 +240,8 @@ struct TrainCommand: ParsableCommand {
             throw DeepBayesError.invalidFile(path: checkpoint.path, reason: "not a DeepBayes checkpoint: the metadata has no '\(Checkpoint.specKey)'")
         }
         let spec = try ModelSpec.parse(json, path: checkpoint.path)
-        guard spec.kind == model else {
-            throw DeepBayesError.invalidFile(path: checkpoint.path, reason: "the run trained a \(spec.kind.rawValue), not a \(model.rawValue)")
+        guard spec.kind == kind else {
+            throw DeepBayesError.invalidFile(path: checkpoint.path, reason: "the run trained a \(spec.kind.rawValue), not a \(kind.rawValue)")
         }
         func number<T: LosslessStringConvertible>(_ key: String, _: T.Type) throws -> T? {
             guard let text = metadata["deepbayes." + key] else { return nil }

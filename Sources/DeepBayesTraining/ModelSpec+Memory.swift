@@ -13,7 +13,7 @@ extension ModelSpec {
         switch kind {
         case .bnn, .mcdropout, .mlp:
             guard let architecture = ClassifierArchitecture(rawValue: architecture) else {
-                throw invalid("unknown architecture '\(architecture)' for \(kind.rawValue) (mlp or conv)")
+                throw invalid("unknown architecture '\(architecture)' for \(kind.rawValue) (\(ClassifierArchitecture.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             if kind != .bnn, !(dropout >= 0 && dropout < 1) { throw invalid("dropout \(dropout) must lie in [0, 1)") }
             guard inputScale > 0, inputScale.isFinite else { throw invalid("input scale \(inputScale) must be a positive finite number") }

@@ -180,9 +180,10 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     }
 
     /// The defaults of each model kind (the sizes the README names), with `architecture`:
-    /// dropout ½ for mcdropout, none for mlp.
+    /// dropout ½ for mcdropout, none for mlp; one recurrent layer of 128 for lstm and gru.
     public static func defaults(for kind: ModelKind, architecture: String = "mlp") -> ModelSpec {
-        ModelSpec(kind: kind, architecture: architecture, hidden: kind == .vae ? [400] : [400, 400], latent: 20,
+        let recurrent = kind.isClassifier && ClassifierArchitecture(rawValue: architecture)?.recurrentCell != nil
+        return ModelSpec(kind: kind, architecture: architecture, hidden: kind == .vae ? [400] : recurrent ? [128] : [400, 400], latent: 20,
                   prior: .mixture(), estimator: "local", rhoInitial: -5, dropout: kind == .mlp ? 0 : 0.5, seed: 1)
     }
 

@@ -19,7 +19,7 @@ public enum TrainableModel {
         switch spec.kind {
         case .bnn, .mcdropout, .mlp:
             guard let architecture = ClassifierArchitecture(rawValue: spec.architecture) else {
-                throw DeepBayesError.invalidArgument(operation: spec.kind.rawValue, reason: "unknown architecture '\(spec.architecture)' (mlp or conv)")
+                throw DeepBayesError.invalidArgument(operation: spec.kind.rawValue, reason: "unknown architecture '\(spec.architecture)' (\(ClassifierArchitecture.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             let kind: ClassifierModel.Kind
             switch spec.kind {
