@@ -33,6 +33,24 @@ public struct DataSource: Sendable {
         try MNISTFamily.load(directory: directory("fashion-mnist"), split: .test)
     }
 
+    /// The text `name` for the character language model: `text/<name>.txt` (for example
+    /// `text(CharacterCorpus.shippedTextName)`); `invalidFile` naming the texts there if it is
+    /// missing; `invalidArgument` for an empty name or one with a `/`.
+    public func text(_ name: String) throws -> URL {
+        guard !name.isEmpty, !name.contains("/") else {
+            throw DeepBayesError.invalidArgument(operation: "text", reason: "'\(name)' is not a text name (a file name in text/ without .txt)")
+        }
+        let folder = try directory("text")
+        let file = folder.appendingPathComponent("\(name).txt")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+                .filter { $0.hasSuffix(".txt") }.map { String($0.dropLast(4)) }.sorted()
+            throw DeepBayesError.invalidFile(path: file.path, reason: "no such text; \(folder.path) has: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+        }
+        return file
+    }
+
     /// The classifier that scores GAN samples (`scorer/mnist-classifier.safetensors`).
     public func scorerCheckpoint() throws -> URL {
         try directory("scorer").appendingPathComponent("mnist-classifier.safetensors")
