@@ -17,7 +17,15 @@ import Testing
     static let specs: [ModelSpec] = [
         .defaults(for: .bnn), .defaults(for: .bnn, architecture: "conv"), .defaults(for: .mcdropout),
         .defaults(for: .mcdropout, architecture: "conv"), .defaults(for: .vae), .defaults(for: .gan), .defaults(for: .gan, architecture: "dcgan"),
+        .defaults(for: .bnn, architecture: "lstm"), .defaults(for: .mcdropout, architecture: "gru"), stackedLSTM,
     ]
+
+    /// A plain two-layer LSTM classifier.
+    static var stackedLSTM: ModelSpec {
+        var spec = ModelSpec.defaults(for: .mlp, architecture: "lstm")
+        spec.hidden = [24, 16]
+        return spec
+    }
 
     /// `checkedSize` counts exactly the floats the built model holds (a GAN: its generator, its
     /// discriminator and its averaged generator) and its largest tensor.

@@ -34,6 +34,20 @@ import Testing
         }
     }
 
+    /// Bayes by Backprop through time: a Bayesian LSTM of 16 units reading the images row by
+    /// row (28 steps), trained 20 steps from the same weights and seed, every loss within
+    /// 1e-4 relative of the CPU backend's (measured on PoCL: below 2e-6).
+    @Test(arguments: TestBackends.othersThanCPU)
+    func bayesianLSTMTrainsAlike(backendName: String) throws {
+        var spec = ModelSpec.defaults(for: .bnn, architecture: "lstm")
+        spec.hidden = [16]
+        let reference = try Self.losses(spec, steps: 20, on: TestBackends.cpu)
+        let other = try Self.losses(spec, steps: 20, on: TestBackends.backend(backendName))
+        #expect(reference.allSatisfy { $0.isFinite } && reference.count == 60, "\(reference)")
+        let worst = zip(reference, other).map { abs($0 - $1) / abs($0) }.max() ?? .infinity
+        #expect(worst <= 1e-4, "bnn lstm on \(backendName): worst relative difference \(worst); \(other) against \(reference)")
+    }
+
     @Test(arguments: TestBackends.othersThanCPU, 0..<4)
     func stepsMatchTheReference(backendName: String, modelIndex: Int) throws {
         let (name, spec, steps) = Self.models[modelIndex]

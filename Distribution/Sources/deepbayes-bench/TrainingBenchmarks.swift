@@ -2,7 +2,8 @@ import DeepBayesBackends
 import DeepBayesData
 import DeepBayesTraining
 
-/// One training step of each model the CLI trains, with its default sizes, on the first
+/// One training step of each model the CLI trains (the row-by-row recurrent classifiers
+/// included), with its default sizes, on the first
 /// minibatch of 128 MNIST training images (one of an epoch's 469, for the KL scaling): the step `deepbayes train` runs (forward, backward, optimizer; for
 /// GANs a discriminator and a generator step), timed as items per second. The step's losses
 /// are what validation compares: from the same initial weights and seed, the first step on
@@ -14,7 +15,9 @@ enum TrainingBenchmarks {
     static func specs(quick: Bool) -> [(String, ModelSpec)] {
         let all = [("bnn mlp 784-400-400-10", ModelSpec.defaults(for: .bnn)), ("bnn conv", .defaults(for: .bnn, architecture: "conv")),
                    ("mcdropout mlp 784-400-400-10", .defaults(for: .mcdropout)), ("vae 784-400-20", .defaults(for: .vae)),
-                   ("gan mlp", .defaults(for: .gan)), ("gan dcgan", .defaults(for: .gan, architecture: "dcgan"))]
+                   ("gan mlp", .defaults(for: .gan)), ("gan dcgan", .defaults(for: .gan, architecture: "dcgan")),
+                   ("mlp lstm 28x28-128-10", .defaults(for: .mlp, architecture: "lstm")), ("bnn lstm 28x28-128-10", .defaults(for: .bnn, architecture: "lstm")),
+                   ("mlp gru 28x28-128-10", .defaults(for: .mlp, architecture: "gru"))]
         return quick ? all.filter { !$0.0.contains("conv") && !$0.0.contains("dcgan") } : all
     }
 
