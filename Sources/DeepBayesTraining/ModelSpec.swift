@@ -180,11 +180,12 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     }
 
     /// The defaults of each model kind (the sizes the README names), with `architecture`:
-    /// dropout ½ for mcdropout, none for mlp; one recurrent layer of 128 for lstm and gru.
+    /// dropout ½ for mcdropout, none for mlp; for lstm and gru one recurrent layer of 128 and
+    /// mcdropout's variational dropout ¼ (its masks hold for all 28 steps of a sequence).
     public static func defaults(for kind: ModelKind, architecture: String = "mlp") -> ModelSpec {
         let recurrent = kind.isClassifier && ClassifierArchitecture(rawValue: architecture)?.recurrentCell != nil
         return ModelSpec(kind: kind, architecture: architecture, hidden: kind == .vae ? [400] : recurrent ? [128] : [400, 400], latent: 20,
-                  prior: .mixture(), estimator: "local", rhoInitial: -5, dropout: kind == .mlp ? 0 : 0.5, seed: 1)
+                  prior: .mixture(), estimator: "local", rhoInitial: -5, dropout: kind == .mlp ? 0 : recurrent ? 0.25 : 0.5, seed: 1)
     }
 
     /// The layer-level estimator; throws for an unknown name.
