@@ -44,9 +44,10 @@ public final class RecurrentStack {
     }
 }
 
-/// A recurrent encoder of fixed-length sequences stored flat, for classifiers: an `[N, T·F]`
-/// input is read as `T` steps of `F` features (row-by-row MNIST: 28 rows of 28 pixels), run
-/// through the stack from a zero state, and the last step's output (`[N, H]`) is returned.
+/// A recurrent encoder of fixed-length batch-first sequences, for classifiers: an `[N, T, F]`
+/// input, or the same stored flat as `[N, T·F]`, is read as `T` steps of `F` features (row-by-row
+/// MNIST: 28 rows of 28 pixels), run through the stack from a zero state, and the last step's
+/// output (`[N, H]`) is returned.
 public final class SequenceEncoder: Layer {
     public let stack: RecurrentStack
     public let steps: Int
@@ -63,11 +64,14 @@ public final class SequenceEncoder: Layer {
     }
 
     public func callAsFunction(_ input: Variable, _ context: ForwardContext) throws -> Variable {
-        guard input.shape.rank == 2, input.shape[1] == steps * stepWidth else {
-            throw DeepBayesError.shapeMismatch(operation: "SequenceEncoder", reason: "input has shape \(input.shape), expected [N, \(steps * stepWidth)]")
+        let flat = input.shape.rank == 2 && input.shape[1] == steps * stepWidth
+        guard flat || input.shape.rank == 3 && input.shape[1] == steps && input.shape[2] == stepWidth else {
+            throw DeepBayesError.shapeMismatch(operation: "SequenceEncoder",
+                                               reason: "input has shape \(input.shape), expected [N, \(steps), \(stepWidth)] or [N, \(steps * stepWidth)]")
         }
         let tape = context.tape
-        let sequence = try (0..<steps).map { try tape.sliceColumns(input, start: $0 * stepWidth, count: stepWidth) }
+        let rows = try flat ? input : tape.reshape(input, to: [input.shape[0], steps * stepWidth])
+        let sequence = try (0..<steps).map { try tape.sliceColumns(rows, start: $0 * stepWidth, count: stepWidth) }
         return try stack.run(sequence, from: nil, context).outputs.last!
     }
 
