@@ -9,10 +9,18 @@ import Testing
 @Suite struct RecurrentKernelTests {
     static let recurrentKernels: Set<FusedKernel> = [.sliceColumns, .placeColumns, .lstmCell, .lstmCellBackward, .gruCell, .gruCellBackward]
 
+    /// The capabilities list the six, and the column kernels copy: an infinity and a NaN come
+    /// through unchanged beside finite values (the matrix-product defaults make such rows NaN).
     @Test(arguments: TestBackends.names)
-    func backendRunsTheRecurrentKernelsNatively(backendName: String) {
-        let native = TestBackends.backend(backendName).capabilities.nativeKernels
+    func backendRunsTheRecurrentKernelsNatively(backendName: String) throws {
+        let backend = TestBackends.backend(backendName)
+        let native = backend.capabilities.nativeKernels
         #expect(Self.recurrentKernels.isSubset(of: native), "\(backendName) composes \(Self.recurrentKernels.subtracting(native))")
+        let x = try backend.tensor([1, .infinity, 2, 3, .nan, 4], shape: [2, 3])
+        #expect(try backend.sliceColumns(x, start: 0, count: 1).toArray() == [1, 3])
+        #expect(try backend.sliceColumns(x, start: 1, count: 1).toArray().first == .infinity)
+        let placed = try backend.placeColumns(x, start: 1, width: 5).toArray()
+        #expect(placed[0] == 0 && placed[1] == 1 && placed[2] == .infinity && placed[4] == 0 && placed[6] == 3 && placed[7].isNaN)
     }
 
     /// Each row of an LSTM and a GRU step over 257 rows (enough work to split across threads)
