@@ -10,6 +10,7 @@ enum GradientChecks {
         ("unary", { backend, report in for op in UnaryOp.allCases { try unaryBackward(backend, &report, op: op) } }),
         ("softmax and losses", softmaxFamilyAndLosses), ("broadcast", broadcastGradientIsSumKeepingAxis),
         ("reparameterization", reparameterizationGradients), ("KL", klGradients),
+        ("column slices", columnSliceIsAdjointOfPlacement), ("LSTM", lstmCellGradients), ("GRU", gruCellGradients),
     ]
 
     static func matmulGradientsAreTransposedProducts(_ backend: any Backend, _ report: inout ConformanceReport) throws {
@@ -122,5 +123,51 @@ enum GradientChecks {
         }
         checkGradient(&report, "klStandardNormal mean", got: try vae.mean.toArray(), x: mean, upstream: r) { vaeKL($0, logVar.map(Double.init)) }
         checkGradient(&report, "klStandardNormal logVariance", got: try vae.logVariance.toArray(), x: logVar, upstream: r) { vaeKL(mean.map(Double.init), $0) }
+    }
+
+    /// `placeColumns` is the gradient of `sliceColumns` (checked by finite differences) and its
+    /// adjoint: `⟨slice(x), y⟩ = ⟨x, place(y)⟩` within `Tolerance.reduction` of the length.
+    static func columnSliceIsAdjointOfPlacement(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 28)
+        for (rows, columns, start, count) in [(3, 11, 0, 4), (4, 9, 8, 1), (2, 20, 7, 9)] {
+            let x = random.array(rows * columns), y = random.array(rows * count)
+            let sliced = try backend.sliceColumns(backend.tensor(x, shape: [rows, columns]), start: start, count: count).toArray()
+            let placed = try backend.placeColumns(backend.tensor(y, shape: [rows, count]), start: start, width: columns).toArray()
+            let name = "sliceColumns [\(rows), \(columns)] \(start)..<\(start + count)"
+            checkGradient(&report, name, got: placed, x: x, upstream: y) { Reference.sliceColumns($0, columns: columns, start: start, count: count) }
+            let left = zip(sliced, y).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            let right = zip(x, placed).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            report.record("adjoint \(name)", error: abs(left - right) / max(1, abs(left)), tolerance: Tolerance.reduction(x.count))
+        }
+    }
+
+    /// `lstmCellBackward` against finite differences of `L = Σ r_h·h' + Σ r_c·c'` in the gates
+    /// and in the previous cell, for random upstreams `r_h`, `r_c` through both outputs.
+    static func lstmCellGradients(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 29)
+        let (batch, width) = (3, 5), state: Shape = [batch, width]
+        let a = random.array(4 * state.count, -4, 4), c = random.array(state.count, -2, 2)
+        let gradHidden = random.array(state.count), gradCell = random.array(state.count)
+        let (aT, cT) = (try backend.tensor(a, shape: [batch, 4 * width]), try backend.tensor(c, shape: state))
+        let step = try backend.lstmCell(gates: aT, cell: cT)
+        let grads = try backend.lstmCellBackward(gates: aT, cell: cT, newCell: step.cell, gradHidden: backend.tensor(gradHidden, shape: state),
+                                                 gradCell: backend.tensor(gradCell, shape: state))
+        func outputs(_ a: [Double], _ c: [Double]) -> [Double] { let step = Reference.lstmCell(a, c, width: width); return step.hidden + step.cell }
+        let (aD, cD) = (a.map(Double.init), c.map(Double.init))
+        checkGradient(&report, "lstmCell gates", got: try grads.gates.toArray(), x: a, upstream: gradHidden + gradCell) { outputs($0, cD) }
+        checkGradient(&report, "lstmCell cell", got: try grads.cell.toArray(), x: c, upstream: gradHidden + gradCell) { outputs(aD, $0) }
+    }
+
+    /// `gruCellBackward` against finite differences of `L = Σ r·h'` in each of its three inputs.
+    static func gruCellGradients(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 30)
+        let (batch, width) = (3, 5), state: Shape = [batch, width], gates: Shape = [batch, 3 * width]
+        let x = random.array(gates.count, -3, 3), u = random.array(gates.count, -2, 2), h = random.array(state.count), r = random.array(state.count)
+        let grads = try backend.gruCellBackward(inputGates: backend.tensor(x, shape: gates), hiddenGates: backend.tensor(u, shape: gates),
+                                                hidden: backend.tensor(h, shape: state), gradOutput: backend.tensor(r, shape: state))
+        let (xD, uD, hD) = (x.map(Double.init), u.map(Double.init), h.map(Double.init))
+        checkGradient(&report, "gruCell inputGates", got: try grads.inputGates.toArray(), x: x, upstream: r) { Reference.gruCell($0, uD, hD, width: width) }
+        checkGradient(&report, "gruCell hiddenGates", got: try grads.hiddenGates.toArray(), x: u, upstream: r) { Reference.gruCell(xD, $0, hD, width: width) }
+        checkGradient(&report, "gruCell hidden", got: try grads.hidden.toArray(), x: h, upstream: r) { Reference.gruCell(xD, uD, $0, width: width) }
     }
 }

@@ -2,7 +2,7 @@
 /// concatenated in order: `common.cl` (pragmas, stable helpers) first, then `philox.cl` for
 /// the programs that draw random numbers, then the family's own file.
 enum KernelProgram: String {
-    case matmul, conv, elementwise, reduction, loss, random, bayes, optimizer
+    case matmul, conv, elementwise, reduction, loss, random, bayes, optimizer, recurrent
 
     /// The source files of the program, without the `.cl` extension.
     var files: [String] {
