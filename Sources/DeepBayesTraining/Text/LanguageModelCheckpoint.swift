@@ -39,7 +39,8 @@ public enum LanguageModelCheckpoint {
 
     /// The model in `file`, read from `path`: the description is parsed and its sizes checked
     /// (`LanguageModelDescription.parse`) before anything is built, then every parameter is set
-    /// from the tensor of its name (`invalidFile` for a missing, misshapen or extra tensor,
+    /// from the tensor of its name; before that, the memory the model needs to evaluate is
+    /// checked against the backend (`exceedsMemory`), (`invalidFile` for a missing, misshapen or extra tensor,
     /// `diverged` for a value that is not finite).
     public static func load(_ file: SafetensorsFile, path: String, on backend: any Backend) throws
         -> (description: LanguageModelDescription, model: CharacterLanguageModel, metadata: [String: String]) {
@@ -47,6 +48,7 @@ public enum LanguageModelCheckpoint {
             throw DeepBayesError.invalidFile(path: path, reason: "not a language model checkpoint: the metadata has no '\(descriptionKey)'")
         }
         let description = try LanguageModelDescription.parse(json, path: path)
+        try description.inferenceMemory().check("\(path): its model (\(description.summary))", capabilities: backend.capabilities, backend: backend.name)
         let model = try description.makeModel(on: backend)
         try Checkpoint.assign(model.namedParameters, from: file, path: path, model: "a \(description.summary) language model", on: backend)
         return (description, model, file.metadata)

@@ -55,18 +55,36 @@ public struct LanguageModelDescription: Codable, Equatable, Sendable {
         self.seed = seed
     }
 
-    /// The model's weights, counting μ and ρ of a Bayesian one: per layer `k·H·(F + H) + k·H`
-    /// (+ `k·H` for a GRU's recurrent bias), and `H·V + V` for the output projection.
-    public var parameterCount: Int {
-        let vocabularySize = vocabulary.utf8.count
-        var count = 0, width = vocabularySize
-        for units in hidden {
-            let gates = cell.gateCount * units
-            count += gates * (width + units) + gates * (cell == .gru ? 2 : 1)
+    /// The model's sizes per stream of a chunk of `bptt` steps (`ModelSize`: a Bayesian
+    /// model's μ and ρ both count): the one-hot inputs, the recurrent layers, and the output
+    /// projection's logits and their softmax at every step. Only meaningful after `validate`'s
+    /// range checks (which use it for the parameter bound).
+    public var size: ModelSize {
+        let copies: Double = variant == .bayesian ? 2 : 1, steps = Double(bptt), characters = Double(vocabulary.utf8.count)
+        var size = ModelSize(), width = characters
+        size.elementwise(characters * steps)
+        for units in hidden.map(Double.init) {
+            size.recurrent(gates: Double(cell.gateCount), inputs: width, units: units, steps: steps, copies: copies, dropout: dropout > 0)
             width = units
         }
-        count += width * vocabularySize + vocabularySize
-        return variant == .bayesian ? 2 * count : count
+        size.dense(width, characters, copies: copies)
+        size.elementwise(characters * (2 * steps - 1))
+        return size
+    }
+
+    /// What training holds on the device: every parameter four times (value, gradient, Adam's
+    /// two moments) and every stream's activations three times (values, gradients, a temporary).
+    public func trainingMemory() -> MemoryBudget {
+        let size = self.size
+        return MemoryBudget(device: MemoryBudget.floats(4 * size.parameters + Double(batchSize) * 3 * size.activationsPerItem),
+                            largestTensor: MemoryBudget.floats(max(size.largestParameter, Double(batchSize) * size.largestActivationPerItem)))
+    }
+
+    /// What evaluation (chunks of `batchSize` streams) holds: the parameters and the activations twice.
+    public func inferenceMemory() -> MemoryBudget {
+        let size = self.size
+        return MemoryBudget(device: MemoryBudget.floats(size.parameters + Double(batchSize) * 2 * size.activationsPerItem),
+                            largestTensor: MemoryBudget.floats(max(size.largestParameter, Double(batchSize) * size.largestActivationPerItem)))
     }
 
     /// Throws `invalidArgument` naming the field for a size or number outside its range, an
@@ -91,8 +109,9 @@ public struct LanguageModelDescription: Codable, Equatable, Sendable {
         if variant == .bayesian {
             do { _ = try prior.weightPrior() } catch let DeepBayesError.invalidArgument(_, reason) { throw refuse("'prior' is not valid: \(reason)") }
         }
-        guard parameterCount <= Self.maximumParameters else {
-            throw refuse("the model would have \(parameterCount) weights, more than \(Self.maximumParameters)")
+        let parameters = size.parameters
+        guard parameters <= Double(Self.maximumParameters) else {
+            throw refuse("the model would have \(Int(parameters)) weights, more than \(Self.maximumParameters)")
         }
     }
 
