@@ -19,8 +19,10 @@ public struct LanguageModelTrainingOptions: Sendable {
     public var kl = KLTerm()
     public var output: URL
 
-    /// Adam's learning rate when none is given, and the clipping norm (Karpathy's char-rnn's).
-    public static let defaultLearningRate: Float = 2e-3
+    /// Adam's learning rate when none is given (on Paradise Lost, 128 LSTM units, 32 streams of
+    /// 100 steps: 2.9 validation bits per character after 3 epochs, against 3.3 with 2e-3 and
+    /// 2.6 with 1e-2, which may be too high for wider networks), and the clipping norm.
+    public static let defaultLearningRate: Float = 5e-3
     public static let defaultClipNorm: Float = 5
 
     public init(epochs: Int, learningRate: Float, evaluationSamples: Int, output: URL) throws {
