@@ -12,7 +12,8 @@ struct TextSampleOptions: ParsableArguments {
     @Option(help: "Language model: how many characters to write (default 400).")
     var length: Int?
 
-    @Option(help: "Language model: the softmax temperature, a positive number; below 1 sharper, above 1 flatter (default 0.8).")
+    // `.unconditional` reads `--temperature -1` as a value (then refused), not as an option -1.
+    @Option(parsing: .unconditional, help: "Language model: the softmax temperature, a positive number; below 1 sharper, above 1 flatter (default 0.8).")
     var temperature: Float?
 
     static let defaultLength = 400

@@ -62,7 +62,8 @@ import Testing
                                                         "--temperature \(Float(temperature)!) must be a positive finite number")
         }
         try InputLimitCommandTests.expectOutOfRange(["sample", "--checkpoint", "x", "--prompt", "a", "--length", "0"], "--length 0 must lie in 1...100000")
-        try CommandLineMessageTests.expectOneLine(text + ["--data", directory.path, "--text", "missing"],
-                                                  "\(directory.path)/text/missing.txt: no such text; \(directory.path)/text has: none")
+        let data = try Self.dataFolder(in: directory)
+        try CommandLineMessageTests.expectOneLine(text + ["--data", data.path, "--text", "missing"],
+                                                  "\(data.path)/text/missing.txt: no such text; \(data.path)/text has: cycle")
     }
 }
