@@ -33,6 +33,8 @@ enum TrainChoice: String, CaseIterable, ExpressibleByArgument {
 enum SequenceTask: String, CaseIterable, ExpressibleByArgument {
     /// Classify MNIST digits read as 28 rows of 28 pixels.
     case rowmnist
+    /// A character language model of a text (`TrainCommand+Text.swift`).
+    case text
 }
 
 /// `--prior` of `bnn`.

@@ -1,13 +1,15 @@
 import ArgumentParser
 import DeepBayesBackends
+import DeepBayesFiles
 import DeepBayesTraining
 import Foundation
 
-/// `deepbayes evaluate --checkpoint FILE`: prints the model's test metrics as one JSON object.
+/// `deepbayes evaluate --checkpoint FILE`: prints the model's test metrics as one JSON object
+/// (a language model's: `EvaluateCommand+Text.swift`).
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Evaluate a checkpoint on the MNIST test set and print one JSON object.")
+        abstract: "Evaluate a checkpoint on the MNIST test set (a language model: on its text's validation and test parts) and print one JSON object.")
 
     @Option(help: "A model.safetensors written by `deepbayes train` or `deepbayes prune`.")
     var checkpoint: String
@@ -39,8 +41,11 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let backend = try deviceOption.makeBackend()
         try reportingErrors {
+            try Checkpoint.requireRegularFile(checkpoint)
+            let file = try SafetensorsFile.read(from: URL(fileURLWithPath: checkpoint))
+            guard !LanguageModelCheckpoint.holdsLanguageModel(file) else { return try evaluateLanguageModel(file, on: backend) }
             let source = DataSource(root: data.map { URL(fileURLWithPath: $0) })
-            let (spec, model, _) = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint), on: backend)
+            let (spec, model, _) = try Checkpoint.load(file, path: checkpoint, on: backend)
             guard !shifts || spec.kind.isClassifier else {
                 throw DeepBayesError.invalidArgument(operation: "evaluate", reason: "--shifts measures classifiers; \(checkpoint) holds a \(spec.kind.rawValue)")
             }

@@ -12,7 +12,8 @@ extension RecurrentCell: ExpressibleByArgument {}
 /// `deepbayes train bnn|mcdropout|mlp|vae|gan|rnn`: trains a model on MNIST and writes
 /// `metrics.jsonl`, `model.safetensors`, for generative models `samples.png`, and `report.html`.
 /// `rnn --task rowmnist` is the classifier of that kind (`--bayesian`: bnn, `--mcdropout`,
-/// else mlp) with the `--cell` architecture, reading each image row by row.
+/// else mlp) with the `--cell` architecture, reading each image row by row; `rnn --task text`
+/// is the character language model (`TrainCommand+Text.swift`).
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -21,8 +22,10 @@ struct TrainCommand: ParsableCommand {
     @Argument(help: "The model: \(TrainChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: TrainChoice
 
-    @Option(help: "rnn: the task, rowmnist (MNIST read as 28 rows of 28 pixels). Default rowmnist.")
+    @Option(help: "rnn: the task, rowmnist (MNIST read as 28 rows of 28 pixels) or text (a character language model of --text). Default rowmnist.")
     var task: SequenceTask?
+
+    @OptionGroup var textOptions: TextTrainingOptions
 
     @Option(help: "rnn: the recurrent cell, lstm or gru. Default lstm.")
     var cell: RecurrentCell?
@@ -159,6 +162,7 @@ struct TrainCommand: ParsableCommand {
         let architectures = ArchitectureChoice.allowed(for: kind)
         try Validation.require(architectures.contains(architecture),
                                "--arch \(architecture.rawValue) is not an architecture of \(kind.rawValue) (\(architectures.map(\.rawValue).joined(separator: ", ")))")
+        try validateText()
     }
 
     /// The kind of model trained: `model`'s, or for `rnn` the classifier its flags choose.
@@ -174,6 +178,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        guard !trainsText else { return try runText() }
         let backend = try deviceOption.makeBackend()
         try reportingErrors {
             // Everything that can be checked without loading data is checked first.
@@ -210,10 +215,7 @@ struct TrainCommand: ParsableCommand {
         var spec = ModelSpec.defaults(for: kind, architecture: architecture.rawValue)
         if !hidden.isEmpty { spec.hidden = hidden }
         spec.latent = latent
-        switch prior {
-        case .mixture: spec.prior = .mixture(pi: pi, negativeLogSigma1: negLogSigma1, negativeLogSigma2: negLogSigma2)
-        case .gaussian: spec.prior = .gaussian(sigma: priorSigma)
-        }
+        spec.prior = priorSpec
         spec.estimator = estimator.rawValue
         spec.rhoInitial = rhoInit
         if let dropout { spec.dropout = dropout }

@@ -205,37 +205,9 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    /// `prior.sigma1`, `hidden[1]`: a field's place in the description.
-    private static func fieldPath(_ path: [any CodingKey]) -> String {
-        path.reduce("") { text, key in key.intValue.map { text + "[\($0)]" } ?? (text.isEmpty ? key.stringValue : text + "." + key.stringValue) }
-    }
-
-    /// "a number", "a string", ... for a type a field should have had.
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: return "a string"
-        case is Int.Type, is UInt64.Type, is Float.Type, is Double.Type: return "a number"
-        case is [Int].Type: return "an array of numbers"
-        case is Bool.Type: return "true or false"
-        default: return "of the expected kind"
-        }
-    }
-
     /// Parses `json()`'s output; `path` names the checkpoint in errors: a missing field or one
     /// of the wrong type is named ("the model description lacks the field 'latent'").
     public static func parse(_ json: String, path: String) throws -> ModelSpec {
-        do {
-            return try JSONDecoder().decode(ModelSpec.self, from: Data(json.utf8))
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw DeepBayesError.invalidFile(path: path, reason: "the model description lacks the field '\(fieldPath(context.codingPath + [key]))'")
-        } catch let DecodingError.typeMismatch(type, context) {
-            throw DeepBayesError.invalidFile(path: path, reason: "the model description's field '\(fieldPath(context.codingPath))' is not \(describe(type))")
-        } catch let DecodingError.valueNotFound(type, context) {
-            throw DeepBayesError.invalidFile(path: path, reason: "the model description's field '\(fieldPath(context.codingPath))' is null, not \(describe(type))")
-        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
-            throw DeepBayesError.invalidFile(path: path, reason: "the model description's field '\(fieldPath(context.codingPath))' is not valid: \(context.debugDescription)")
-        } catch {
-            throw DeepBayesError.invalidFile(path: path, reason: "the model description in the metadata is not valid JSON")
-        }
+        try DescriptionDecoding.decode(ModelSpec.self, from: json, path: path, description: "the model description")
     }
 }

@@ -46,6 +46,12 @@ final class RecurrentWeights {
     /// or one sample of each posterior (its means when the pass does not sample weights), in
     /// which case the KL of all of them is added to `context`.
     func draw(_ context: ForwardContext) throws -> [Variable] {
+        try Self.draw(tensors, prior: prior, context)
+    }
+
+    /// `draw` for any weights drawn once per pass (also `SequenceProjection`'s): the values of
+    /// `tensors` in order, and the KL of the sampled ones added to `context` as one term.
+    static func draw(_ tensors: [(name: String, tensor: Tensor)], prior: WeightPrior?, _ context: ForwardContext) throws -> [Variable] {
         let tape = context.tape
         var kl: Variable?
         let values = try tensors.map { _, tensor -> Variable in
@@ -65,7 +71,10 @@ final class RecurrentWeights {
 
     /// `input_weight`, `recurrent_weight`, `bias` (and `recurrent_bias`), with `_mu` and `_rho`
     /// for a Bayesian layer.
-    var namedParameters: [NamedParameter] {
+    var namedParameters: [NamedParameter] { Self.namedParameters(tensors) }
+
+    /// The checkpoint names of `tensors`: a point weight's own name, a posterior's with `_mu` and `_rho`.
+    static func namedParameters(_ tensors: [(name: String, tensor: Tensor)]) -> [NamedParameter] {
         tensors.flatMap { name, tensor -> [NamedParameter] in
             switch tensor {
             case let .point(parameter): return [NamedParameter(name, parameter)]
