@@ -18,7 +18,7 @@ public struct DataSource: Sendable {
         let directory = root.appendingPathComponent(name, isDirectory: true)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DeepBayesError.invalidFile(path: directory.path, reason: "no such directory (--data must hold mnist/ and fashion-mnist/ like the repository's Data/)")
+            throw DeepBayesError.invalidFile(path: directory.path, reason: "no such directory (--data must hold \(name)/ like the repository's Data/)")
         }
         return directory
     }

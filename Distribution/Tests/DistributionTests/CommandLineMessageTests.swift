@@ -201,7 +201,7 @@ import Testing
                                "\(fifo.path): is a named pipe (FIFO), not a folder (--out names the folder the run writes into)")
         // A good --out (missing folders are created) gets on to the data, which is the problem then.
         try Self.expectOneLine(Self.tinyRun(out: directory.appendingPathComponent("a/b")) + noData,
-                               "\(directory.path)/no-data/mnist: no such directory (--data must hold mnist/ and fashion-mnist/ like the repository's Data/)")
+                               "\(directory.path)/no-data/mnist: no such directory (--data must hold mnist/ like the repository's Data/)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("a").path))
     }
 
@@ -212,8 +212,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("run")
         for (options, message) in [
-            (["--arch", "dcgan"], "--arch dcgan is not an architecture of bnn (mlp, conv)"),
-            (["--arch", "resnet"], "The value 'resnet' is invalid for '--arch <arch>'. Please provide one of 'mlp', 'conv' or 'dcgan'."),
+            (["--arch", "dcgan"], "--arch dcgan is not an architecture of bnn (mlp, conv, lstm, gru)"),
+            (["--arch", "resnet"], "The value 'resnet' is invalid for '--arch <arch>'. Please provide one of 'mlp', 'conv', 'lstm', 'gru' or 'dcgan'."),
             (["--prior", "laplace"], "The value 'laplace' is invalid for '--prior <prior>'. Please provide one of 'mixture' and 'gaussian'."),
             (["--estimator", "exact"], "The value 'exact' is invalid for '--estimator <estimator>'. Please provide one of 'local', 'reparameterization' or 'flipout'."),
         ] {
