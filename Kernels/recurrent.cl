@@ -16,15 +16,22 @@ __kernel void place_columns(__global const float *x, __global float *y, int cols
     if (c < width) y[(size_t)r * width + c] = k >= 0 && k < cols ? x[(size_t)r * cols + k] : 0.0f;
 }
 
-// c' = f c + i g, h' = o tanh(c') with i, f, o = sigmoid(a_i, a_f, a_o), g = tanh(a_g).
+// i, f, o = sigmoid(a_i, a_f, a_o), g = tanh(a_g) of 16 columns of a row's gates a.
+void lstm_gates(__global const float *a, int c, int h, float16 *i, float16 *f, float16 *g, float16 *o) {
+    *i = stable_sigmoid16(load16(a, c, h));
+    *f = stable_sigmoid16(load16(a + h, c, h));
+    *g = tanh(load16(a + 2 * h, c, h));
+    *o = stable_sigmoid16(load16(a + 3 * h, c, h));
+}
+
+// c' = f c + i g, h' = o tanh(c').
 __kernel void lstm_cell(__global const float *gates, __global const float *cell, __global float *hidden,
                         __global float *new_cell, int h) {
     int c = 16 * get_global_id(0);
     if (c >= h) return;
     size_t row = (size_t)get_global_id(1) * h;
-    __global const float *a = gates + 4 * row;
-    float16 i = stable_sigmoid16(load16(a, c, h)), f = stable_sigmoid16(load16(a + h, c, h));
-    float16 g = tanh(load16(a + 2 * h, c, h)), o = stable_sigmoid16(load16(a + 3 * h, c, h));
+    float16 i, f, g, o;
+    lstm_gates(gates + 4 * row, c, h, &i, &f, &g, &o);
     float16 next = f * load16(cell + row, c, h) + i * g;
     store16(next, new_cell + row, c, h);
     store16(o * tanh(next), hidden + row, c, h);
@@ -38,10 +45,9 @@ __kernel void lstm_cell_backward(__global const float *gates, __global const flo
     int c = 16 * get_global_id(0);
     if (c >= h) return;
     size_t row = (size_t)get_global_id(1) * h;
-    __global const float *a = gates + 4 * row;
     __global float *da = grad_gates + 4 * row;
-    float16 i = stable_sigmoid16(load16(a, c, h)), f = stable_sigmoid16(load16(a + h, c, h));
-    float16 g = tanh(load16(a + 2 * h, c, h)), o = stable_sigmoid16(load16(a + 3 * h, c, h));
+    float16 i, f, g, o;
+    lstm_gates(gates + 4 * row, c, h, &i, &f, &g, &o);
     float16 t = tanh(load16(new_cell + row, c, h)), gh = load16(grad_hidden + row, c, h);
     float16 delta = load16(grad_cell + row, c, h) + gh * o * (1.0f - t * t);
     store16(delta * g * (i * (1.0f - i)), da, c, h);

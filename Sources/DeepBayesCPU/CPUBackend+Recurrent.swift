@@ -92,6 +92,14 @@ extension CPUBackend {
     }
 }
 
+/// `i, f, o = σ(a_i, a_f, a_o)` and `g = tanh a_g` at columns `c ..< c + n` of one row's gates
+/// `[a_i, a_f, a_g, a_o]`, each block `width` long.
+@inline(__always)
+private func lstmGates(_ gates: UnsafePointer<Float>, width: Int, _ c: Int, _ n: Int) -> (FloatVector, FloatVector, FloatVector, FloatVector) {
+    (VectorMath.sigmoid(gates.vector(at: c, lanes: n)), VectorMath.sigmoid(gates.vector(at: width + c, lanes: n)),
+     VectorMath.tanh(gates.vector(at: 2 * width + c, lanes: n)), VectorMath.sigmoid(gates.vector(at: 3 * width + c, lanes: n)))
+}
+
 /// The LSTM step on one row: `gates` at the row's `[a_i, a_f, a_g, a_o]`, each block `width` long.
 private struct LSTMCellStep: VectorStep {
     let gates, cell: UnsafePointer<Float>
@@ -100,8 +108,7 @@ private struct LSTMCellStep: VectorStep {
 
     @inline(__always)
     func run(_ c: Int, _ n: Int) {
-        let i = VectorMath.sigmoid(gates.vector(at: c, lanes: n)), f = VectorMath.sigmoid(gates.vector(at: width + c, lanes: n))
-        let g = VectorMath.tanh(gates.vector(at: 2 * width + c, lanes: n)), o = VectorMath.sigmoid(gates.vector(at: 3 * width + c, lanes: n))
+        let (i, f, g, o) = lstmGates(gates, width: width, c, n)
         let next = f * cell.vector(at: c, lanes: n) + i * g
         newCell.store(next, at: c, lanes: n)
         hidden.store(o * VectorMath.tanh(next), at: c, lanes: n)
@@ -117,8 +124,7 @@ private struct LSTMCellGradientStep: VectorStep {
 
     @inline(__always)
     func run(_ c: Int, _ n: Int) {
-        let i = VectorMath.sigmoid(gates.vector(at: c, lanes: n)), f = VectorMath.sigmoid(gates.vector(at: width + c, lanes: n))
-        let g = VectorMath.tanh(gates.vector(at: 2 * width + c, lanes: n)), o = VectorMath.sigmoid(gates.vector(at: 3 * width + c, lanes: n))
+        let (i, f, g, o) = lstmGates(gates, width: width, c, n)
         let tanhCell = VectorMath.tanh(newCell.vector(at: c, lanes: n)), upHidden = gradHidden.vector(at: c, lanes: n)
         let delta = gradCell.vector(at: c, lanes: n) + upHidden * o * (1 - tanhCell * tanhCell)
         gradGates.store(delta * g * (i * (1 - i)), at: c, lanes: n)

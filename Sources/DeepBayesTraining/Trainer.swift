@@ -36,13 +36,8 @@ public struct TrainingOptions: Sendable {
 
     public init(epochs: Int, batchSize: Int, learningRate: Float, trainLimit: Int?, testLimit: Int?, evaluationSamples: Int,
                 output: URL, data: DataSource) throws {
-        for (name, value) in [("epochs", epochs), ("batch size", batchSize), ("samples", evaluationSamples),
-                              ("train limit", trainLimit ?? 1), ("test limit", testLimit ?? 1)] where value < 1 {
-            throw DeepBayesError.invalidArgument(operation: "train", reason: "\(name) must be at least 1, got \(value)")
-        }
-        guard learningRate > 0, learningRate.isFinite else {
-            throw DeepBayesError.invalidArgument(operation: "train", reason: "learning rate \(learningRate) must be positive")
-        }
+        try Self.check(counts: [("epochs", epochs), ("batch size", batchSize), ("samples", evaluationSamples),
+                                ("train limit", trainLimit ?? 1), ("test limit", testLimit ?? 1)], learningRate: learningRate)
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -51,6 +46,17 @@ public struct TrainingOptions: Sendable {
         self.evaluationSamples = evaluationSamples
         self.output = output
         self.data = data
+    }
+
+    /// `invalidArgument` for a count below 1 (named) or a learning rate that is not positive
+    /// and finite: the checks every model's training options make.
+    static func check(counts: [(name: String, value: Int)], learningRate: Float) throws {
+        for (name, value) in counts where value < 1 {
+            throw DeepBayesError.invalidArgument(operation: "train", reason: "\(name) must be at least 1, got \(value)")
+        }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw DeepBayesError.invalidArgument(operation: "train", reason: "learning rate \(learningRate) must be positive")
+        }
     }
 }
 

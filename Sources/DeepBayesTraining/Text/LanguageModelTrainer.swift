@@ -26,12 +26,7 @@ public struct LanguageModelTrainingOptions: Sendable {
     public static let defaultClipNorm: Float = 5
 
     public init(epochs: Int, learningRate: Float, evaluationSamples: Int, output: URL) throws {
-        for (name, value) in [("epochs", epochs), ("samples", evaluationSamples)] where value < 1 {
-            throw DeepBayesError.invalidArgument(operation: "train", reason: "\(name) must be at least 1, got \(value)")
-        }
-        guard learningRate > 0, learningRate.isFinite else {
-            throw DeepBayesError.invalidArgument(operation: "train", reason: "learning rate \(learningRate) must be positive")
-        }
+        try TrainingOptions.check(counts: [("epochs", epochs), ("samples", evaluationSamples)], learningRate: learningRate)
         self.epochs = epochs
         self.learningRate = learningRate
         self.evaluationSamples = evaluationSamples
