@@ -55,7 +55,7 @@ struct BenchCommand: ParsableCommand {
             }
         }
         var benchmarks = MatmulBenchmarks.all(quick: quick) + ConvBenchmarks.all() + BandwidthBenchmarks.all(quick: quick)
-            + (try TrainingBenchmarks.all(quick: quick)) + (epochs > 0 ? try EpochBenchmarks.all(runs: epochs) : [])
+            + (try TrainingBenchmarks.all(quick: quick)) + (try LanguageModelBenchmarks.all()) + (epochs > 0 ? try EpochBenchmarks.all(runs: epochs) : [])
         if let filter {
             benchmarks = benchmarks.filter { $0.kernel.contains(filter) || $0.shape.contains(filter) }
         }
