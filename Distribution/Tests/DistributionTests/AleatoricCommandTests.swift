@@ -65,7 +65,7 @@ import Testing
 
     @Test func theOptionsRefuseWhatMakesNoSense() throws {
         try CommandLineMessageTests.expectRefused(["train", "bnn", "--corrupt", "1.5"], "--corrupt 1.5 must lie in [0, 1]")
-        try CommandLineMessageTests.expectRefused(["train", "vae", "--aleatoric"], "--aleatoric and --corrupt are for the classifiers (bnn, mcdropout, mlp)")
+        try CommandLineMessageTests.expectRefused(["train", "vae", "--aleatoric"], "--aleatoric and --corrupt are for the classifiers (bnn, mcdropout, mlp, rnn)")
         let directory = try TrainingCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("vae")
