@@ -8,8 +8,10 @@ import Foundation
 /// its metadata has `deepbayes.model`, that JSON is parsed (`ModelSpec.parse`), sized
 /// (`checkedSize`, `sizeSummary`) and its training and inference memory for minibatches of
 /// 1000 are estimated and checked against a CPU backend with 8 GiB (2 GiB at most per
-/// allocation) in a process that may hold 8 GiB. No model is built (no `TrainableModel`): a
-/// description that passes would next be allocated, which is what the checks guard.
+/// allocation) in a process that may hold 8 GiB; a language model's `deepbayes.language_model`
+/// goes through `LanguageModelDescription.parse` (which validates every size), its vocabulary
+/// and its own memory estimates, checked the same way. No model is built: a description that
+/// passes would next be allocated, which is what the checks guard.
 ///
 /// A thrown error is the code doing its job (its message is rendered too, as the command line
 /// would print it). A finding is anything else: a crash, a trap, a sanitizer report, more than
@@ -19,8 +21,24 @@ import Foundation
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     let path = "fuzz-input/model.safetensors"
-    guard let file = try? SafetensorsFile.decode(bytes, path: path),
-          let json = file.metadata["deepbayes.model"] else { return 0 }
+    guard let file = try? SafetensorsFile.decode(bytes, path: path) else { return 0 }
+    let capabilities = BackendCapabilities(deviceKind: .cpu, totalMemoryBytes: 1 << 33, maximumAllocationBytes: 1 << 31)
+    if let json = file.metadata[LanguageModelCheckpoint.descriptionKey] {
+        do {
+            let description = try LanguageModelDescription.parse(json, path: path)
+            if let written = try? description.json() {
+                precondition((try? LanguageModelDescription.parse(written, path: path)) == description,
+                             "the description \(json) does not survive json() and parse: \(written)")
+            }
+            _ = try description.characterVocabulary()
+            _ = description.summary
+            try description.trainingMemory().check("fuzz", capabilities: capabilities, backend: "cpu", processLimit: 1 << 33)
+            try description.inferenceMemory().check("fuzz", capabilities: capabilities, backend: "cpu", processLimit: 1 << 33)
+        } catch {
+            _ = String(describing: error)
+        }
+    }
+    guard let json = file.metadata["deepbayes.model"] else { return 0 }
     do {
         let spec = try ModelSpec.parse(json, path: path)
         if let written = try? spec.json() {
@@ -29,7 +47,6 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         _ = try spec.checkedSize()
         _ = spec.sizeSummary
-        let capabilities = BackendCapabilities(deviceKind: .cpu, totalMemoryBytes: 1 << 33, maximumAllocationBytes: 1 << 31)
         try spec.trainingMemory(batchSize: 1000).check("fuzz", capabilities: capabilities, backend: "cpu", processLimit: 1 << 33)
         try spec.inferenceMemory(batchSize: 1000).check("fuzz", capabilities: capabilities, backend: "cpu", processLimit: 1 << 33)
     } catch {
