@@ -235,7 +235,7 @@ struct TrainCommand: ParsableCommand {
     /// The spec and options of the run in `output`, from its checkpoint's metadata; only
     /// `--epochs` (the total), `--device` and `--data` come from the command line.
     private func resumedRun(output: String, data source: DataSource) throws -> (ModelSpec, TrainingOptions) {
-        let checkpoint = URL(fileURLWithPath: output).appendingPathComponent("model.safetensors")
+        let checkpoint = RunFolder(URL(fileURLWithPath: output)).checkpoint
         try Checkpoint.requireRegularFile(checkpoint.path)
         let metadata = try SafetensorsFile.read(from: checkpoint).metadata
         guard let json = metadata[Checkpoint.specKey] else {

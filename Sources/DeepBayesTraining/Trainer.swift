@@ -98,13 +98,13 @@ public final class Trainer {
     }
 
     /// `metrics.jsonl` in the output directory.
-    public var metricsURL: URL { options.output.appendingPathComponent("metrics.jsonl") }
+    public var metricsURL: URL { RunFolder(options.output).metrics }
     /// `model.safetensors` in the output directory.
-    public var checkpointURL: URL { options.output.appendingPathComponent("model.safetensors") }
+    public var checkpointURL: URL { RunFolder(options.output).checkpoint }
     var samplesURL: URL { options.output.appendingPathComponent("samples.png") }
     var manifoldURL: URL { options.output.appendingPathComponent("manifold.png") }
     /// `best.safetensors`: the weights of the best epoch on the validation split.
-    public var bestURL: URL { options.output.appendingPathComponent("best.safetensors") }
+    public var bestURL: URL { RunFolder(options.output).best }
 
     /// The files a run of this spec writes into the output directory.
     public var outputFiles: [URL] {
@@ -125,10 +125,8 @@ public final class Trainer {
     @discardableResult
     public func run() throws -> [(String, Double)] {
         let (train, evaluated) = try datasets()
-        try createOutputDirectory()
-        let lock = try FolderLock(folder: options.output)
+        let lock = try RunFolder(options.output).claim(writing: outputFiles)
         defer { withExtendedLifetime(lock) {} }
-        try AtomicFile.removeStaleTemporaryFiles(of: outputFiles)
         let model: TrainableModel, step: TrainingStep, log: MetricsLog
         var position = TrainingPosition(epochs: 0, batches: 0), partial: [(String, Double)] = []
         if options.resume {
@@ -233,14 +231,6 @@ public final class Trainer {
         }
         let log = try MetricsLog(resuming: metricsURL, epochs: position.epochs)
         return (model, step, log, position, partial)
-    }
-
-    private func createOutputDirectory() throws {
-        do {
-            try FileManager.default.createDirectory(at: options.output, withIntermediateDirectories: true)
-        } catch {
-            throw DeepBayesError.invalidFile(path: options.output.path, reason: "cannot create the output directory: \(error.localizedDescription)")
-        }
     }
 
     /// The images trained on and those evaluated after every epoch: with a validation split

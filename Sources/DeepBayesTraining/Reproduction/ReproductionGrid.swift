@@ -93,7 +93,7 @@ public final class ReproductionGrid {
         let folder = folder(cell)
         let spec = cell.spec(seed: seed)
         var options = try cell.options(epochs: epochs, validation: validation, trainLimit: trainLimit, testLimit: testLimit, output: folder, data: data)
-        options.resume = FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path)
+        options.resume = FileManager.default.fileExists(atPath: RunFolder(folder).checkpoint.path)
         let trainer = Trainer(spec: spec, options: options, backend: backend, progress: progress, interruption: interruption)
         try trainer.run()
         guard case let .classifier(classifier) = try Checkpoint.load(from: trainer.bestURL, on: backend).model else {
@@ -122,7 +122,7 @@ public final class ReproductionGrid {
         try run(cell)
         let folder = output.appendingPathComponent("table2", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let best = self.folder(cell).appendingPathComponent("best.safetensors")
+        let best = RunFolder(self.folder(cell)).best
         var results: [PruningResult] = []
         for (fraction, _) in Blundell2015.pruning {
             guard case let .classifier(classifier) = try Checkpoint.load(from: best, on: backend).model else {

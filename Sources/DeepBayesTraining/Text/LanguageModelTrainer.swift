@@ -83,9 +83,9 @@ public final class LanguageModelTrainer {
         self.interruption = interruption
     }
 
-    public var metricsURL: URL { options.output.appendingPathComponent("metrics.jsonl") }
-    public var checkpointURL: URL { options.output.appendingPathComponent("model.safetensors") }
-    public var bestURL: URL { options.output.appendingPathComponent("best.safetensors") }
+    public var metricsURL: URL { RunFolder(options.output).metrics }
+    public var checkpointURL: URL { RunFolder(options.output).checkpoint }
+    public var bestURL: URL { RunFolder(options.output).best }
 
     /// The metric `best.safetensors` is chosen on.
     public static let selection = ModelSelection(metric: "validation_bpc", lowerIsBetter: true)
@@ -98,14 +98,8 @@ public final class LanguageModelTrainer {
         }
         let batches = try SequenceBatches(corpus.training, streams: description.batchSize, length: description.bptt)
         let model = try description.makeModel(on: backend)
-        do {
-            try FileManager.default.createDirectory(at: options.output, withIntermediateDirectories: true)
-        } catch {
-            throw DeepBayesError.invalidFile(path: options.output.path, reason: "cannot create the output directory: \(error.localizedDescription)")
-        }
-        let lock = try FolderLock(folder: options.output)
+        let lock = try RunFolder(options.output).claim(writing: [metricsURL, checkpointURL, bestURL])
         defer { withExtendedLifetime(lock) {} }
-        try AtomicFile.removeStaleTemporaryFiles(of: [metricsURL, checkpointURL, bestURL])
         let log = MetricsLog(url: metricsURL)
         let optimizer = Adam(AdamConfiguration(learningRate: options.learningRate), clipNorm: options.clipNorm)
         let parameters = model.trainableParameters
