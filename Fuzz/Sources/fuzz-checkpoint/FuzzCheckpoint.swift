@@ -22,35 +22,40 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     let path = "fuzz-input/model.safetensors"
     guard let file = try? SafetensorsFile.decode(bytes, path: path) else { return 0 }
-    let capabilities = BackendCapabilities(deviceKind: .cpu, totalMemoryBytes: 1 << 33, maximumAllocationBytes: 1 << 31)
     if let json = file.metadata[LanguageModelCheckpoint.descriptionKey] {
-        do {
-            let description = try LanguageModelDescription.parse(json, path: path)
-            if let written = try? description.json() {
-                precondition((try? LanguageModelDescription.parse(written, path: path)) == description,
-                             "the description \(json) does not survive json() and parse: \(written)")
-            }
+        check(json, at: path, parse: LanguageModelDescription.parse, write: { try $0.json() }) { description in
             _ = try description.characterVocabulary()
             _ = description.summary
-            try description.trainingMemory().check("fuzz", capabilities: capabilities, backend: "cpu", processLimit: 1 << 33)
-            try description.inferenceMemory().check("fuzz", capabilities: capabilities, backend: "cpu", processLimit: 1 << 33)
-        } catch {
-            _ = String(describing: error)
+            return (description.trainingMemory(), description.inferenceMemory())
         }
     }
-    guard let json = file.metadata["deepbayes.model"] else { return 0 }
-    do {
-        let spec = try ModelSpec.parse(json, path: path)
-        if let written = try? spec.json() {
-            precondition((try? ModelSpec.parse(written, path: path)) == spec,
-                         "the description \(json) does not survive json() and parse: \(written)")
+    if let json = file.metadata["deepbayes.model"] {
+        check(json, at: path, parse: ModelSpec.parse, write: { try $0.json() }) { spec in
+            _ = try spec.checkedSize()
+            _ = spec.sizeSummary
+            return (try spec.trainingMemory(batchSize: 1000), try spec.inferenceMemory(batchSize: 1000))
         }
-        _ = try spec.checkedSize()
-        _ = spec.sizeSummary
-        try spec.trainingMemory(batchSize: 1000).check("fuzz", capabilities: capabilities, backend: "cpu", processLimit: 1 << 33)
-        try spec.inferenceMemory(batchSize: 1000).check("fuzz", capabilities: capabilities, backend: "cpu", processLimit: 1 << 33)
+    }
+    return 0
+}
+
+/// Parses one description (`path` names the checkpoint in its errors), requires that what `write` makes of it parses back to the same, runs
+/// `inspect` (the sizing a command does before building) and checks the memory estimates it
+/// returns against a CPU backend with 8 GiB (2 GiB at most per allocation) in a process that may
+/// hold 8 GiB. A thrown error is rendered as the command line would print it.
+private func check<Description: Equatable>(_ json: String, at path: String, parse: (String, String) throws -> Description, write: (Description) throws -> String,
+                                           inspect: (Description) throws -> (training: MemoryBudget, inference: MemoryBudget)) {
+    let capabilities = BackendCapabilities(deviceKind: .cpu, totalMemoryBytes: 1 << 33, maximumAllocationBytes: 1 << 31)
+    do {
+        let description = try parse(json, path)
+        if let written = try? write(description) {
+            precondition((try? parse(written, path)) == description, "the description \(json) does not survive json() and parse: \(written)")
+        }
+        let memory = try inspect(description)
+        for budget in [memory.training, memory.inference] {
+            try budget.check("fuzz", capabilities: capabilities, backend: "cpu", processLimit: 1 << 33)
+        }
     } catch {
         _ = String(describing: error)
     }
-    return 0
 }
