@@ -36,10 +36,17 @@ final class RecurrentWeights {
         var means: [(String, Parameter)] = [("input_weight", try weight(inputs)), ("recurrent_weight", try weight(units)),
                                            ("bias", Parameter(try initializer.backend.tensor(biasValues, shape: [width])))]
         if cell.hasRecurrentBias { means.append(("recurrent_bias", try initializer.constant([width], 0))) }
-        tensors = try means.map { name, mean in
+        tensors = try Self.tensors(means, prior: prior, rhoInitial: rhoInitial, initializer)
+        self.prior = prior
+    }
+
+    /// The named initial values `means` as point weights, or with a prior as the means of
+    /// posteriors whose scales start at `softplus(rhoInitial)` (also `SequenceProjection`'s).
+    static func tensors(_ means: [(String, Parameter)], prior: WeightPrior?, rhoInitial: Float,
+                        _ initializer: ParameterInitializer) throws -> [(name: String, tensor: Tensor)] {
+        try means.map { name, mean in
             (name, try prior.map { _ in .bayesian(try GaussianPosterior(mu: mean, rhoInitial: rhoInitial, initializer)) } ?? .point(mean))
         }
-        self.prior = prior
     }
 
     /// The values every step of one pass uses, in `tensors` order: the parameters themselves,

@@ -25,9 +25,7 @@ public final class SequenceProjection {
         let means = [("weight", try WeightInitialization.lecunUniform.draw(Shape.validated([inputs, outputs], for: "SequenceProjection"),
                                                                            fanIn: inputs, initializer)),
                      ("bias", try initializer.constant([outputs], 0))]
-        tensors = try means.map { name, mean in
-            (name, try prior.map { _ in .bayesian(try GaussianPosterior(mu: mean, rhoInitial: rhoInitial, initializer)) } ?? .point(mean))
-        }
+        tensors = try RecurrentWeights.tensors(means, prior: prior, rhoInitial: rhoInitial, initializer)
     }
 
     /// `y_t = h_t·W + b` for every step `h_t` (`[B, inputs]`), with one draw of `W` and `b` for
