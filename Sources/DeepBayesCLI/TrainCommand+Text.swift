@@ -73,7 +73,7 @@ extension TrainCommand {
             let corpus = try CharacterCorpus.load(url: source.text(name))
             let variant: LanguageModelDescription.Variant = bayesian ? .bayesian : mcdropout ? .mcdropout : .plain
             let description = LanguageModelDescription(cell: cell ?? .lstm, hidden: hidden.isEmpty ? Self.defaultTextHidden : hidden, variant: variant,
-                                                       prior: priorSpec, rhoInitial: rhoInit, dropout: dropout ?? (mcdropout ? 0.25 : 0),
+                                                       prior: priorSpec, rhoInitial: rhoInit, dropout: dropout ?? (mcdropout ? RecurrentLayer.defaultMonteCarloDropout : 0),
                                                        vocabulary: corpus.vocabulary.stored, corpus: name, batchSize: batchSize,
                                                        bptt: textOptions.bptt ?? TextTrainingOptions.defaultBPTT, seed: seed)
             try description.validate()

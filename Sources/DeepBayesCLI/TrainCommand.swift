@@ -111,7 +111,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Initial rho of every posterior scale, sigma = softplus(rho).")
     var rhoInit: Float = -5
 
-    @Option(help: "Dropout probability of mcdropout (default 0.5; 0.25 for recurrent ones) and of mlp, while training only (default 0: none).")
+    @Option(help: "Dropout probability of mcdropout (default 0.5; \(RecurrentLayer.defaultMonteCarloDropout) for recurrent ones) and of mlp, while training only (default 0: none).")
     var dropout: Float?
 
     @Flag(help: "Classifiers: also learn a variance for each logit, the aleatoric uncertainty (Kendall and Gal 2017), trained with the sampled-softmax loss.")

@@ -185,7 +185,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public static func defaults(for kind: ModelKind, architecture: String = "mlp") -> ModelSpec {
         let recurrent = kind.isClassifier && ClassifierArchitecture(rawValue: architecture)?.recurrentCell != nil
         return ModelSpec(kind: kind, architecture: architecture, hidden: kind == .vae ? [400] : recurrent ? [128] : [400, 400], latent: 20,
-                         prior: .mixture(), estimator: "local", rhoInitial: -5, dropout: kind == .mlp ? 0 : recurrent ? 0.25 : 0.5, seed: 1)
+                         prior: .mixture(), estimator: "local", rhoInitial: -5, dropout: kind == .mlp ? 0 : recurrent ? RecurrentLayer.defaultMonteCarloDropout : 0.5, seed: 1)
     }
 
     /// The layer-level estimator; throws for an unknown name.
