@@ -69,7 +69,7 @@ extension FusedDefaults {
     /// Returns `h'`, `[B, H]`.
     public static func gruCell(_ inputGates: Tensor, _ hiddenGates: Tensor, _ hidden: Tensor, on backend: any BackendPrimitives) throws -> Tensor {
         let c = Composer(backend)
-        let (_, z, n) = try gruGates(inputGates, hiddenGates, c)
+        let (_, z, n, _) = try gruGates(inputGates, hiddenGates, c)
         return try c.add(n, c.multiply(z, c.subtract(hidden, n)))
     }
 
@@ -84,8 +84,7 @@ extension FusedDefaults {
     public static func gruCellBackward(_ inputGates: Tensor, _ hiddenGates: Tensor, _ hidden: Tensor, _ gradOutput: Tensor,
                                        on backend: any BackendPrimitives) throws -> (inputGates: Tensor, hiddenGates: Tensor, hidden: Tensor) {
         let c = Composer(backend)
-        let (r, z, n) = try gruGates(inputGates, hiddenGates, c)
-        let hiddenN = try c.gateBlocks(hiddenGates, count: 3)[2]
+        let (r, z, n, hiddenN) = try gruGates(inputGates, hiddenGates, c)
         let deltaN = try c.multiply(c.multiply(gradOutput, c.affine(z, -1, 1)), c.oneMinusSquare(n))
         let deltaZ = try c.multiply(c.multiply(gradOutput, c.subtract(hidden, n)), c.sigmoidSlope(z))
         let deltaR = try c.multiply(c.multiply(deltaN, hiddenN), c.sigmoidSlope(r))
@@ -93,13 +92,13 @@ extension FusedDefaults {
                 try c.multiply(gradOutput, z))
     }
 
-    /// The GRU's `r`, `z` and `n` (see `gruCell`).
-    private static func gruGates(_ inputGates: Tensor, _ hiddenGates: Tensor, _ c: Composer) throws -> (r: Tensor, z: Tensor, n: Tensor) {
+    /// The GRU's `r`, `z` and `n` (see `gruCell`), and the recurrent block `u_n` they used.
+    private static func gruGates(_ inputGates: Tensor, _ hiddenGates: Tensor, _ c: Composer) throws -> (r: Tensor, z: Tensor, n: Tensor, hiddenN: Tensor) {
         let x = try c.gateBlocks(inputGates, count: 3), u = try c.gateBlocks(hiddenGates, count: 3)
         let r = try c.map(.sigmoid, c.add(x[0], u[0]))
         let z = try c.map(.sigmoid, c.add(x[1], u[1]))
         let n = try c.map(.tanh, c.add(x[2], c.multiply(r, u[2])))
-        return (r, z, n)
+        return (r, z, n, u[2])
     }
 }
 
