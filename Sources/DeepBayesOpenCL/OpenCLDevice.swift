@@ -15,7 +15,15 @@ struct OpenCLDevice {
     /// `CL_DEVICE_MAX_WORK_GROUP_SIZE`: the most work-items in one work-group of any kernel.
     let maximumWorkGroupSize: Int
     let version: String
+    /// `CL_DRIVER_VERSION`: what the tuner's choices and cached program binaries are keyed by,
+    /// with the platform and device names (see `identity`).
+    let driverVersion: String
     let singleFloatConfig: cl_device_fp_config
+
+    /// Platform, device name, OpenCL version and driver version: the key under which the cache
+    /// folder keeps what was learned on this device. A new driver gives a new key, so nothing
+    /// tuned or compiled by the old one is reused.
+    var identity: String { [platformName, name, version, driverVersion].joined(separator: " | ") }
 
     /// True for devices of type GPU.
     var isGPU: Bool { type & cl_device_type(CL_DEVICE_TYPE_GPU) != 0 }
@@ -42,6 +50,6 @@ struct OpenCLDevice {
     /// and the OpenCL version the device reports.
     func info(index: Int) -> DeviceInfo {
         DeviceInfo(selector: "opencl:\(index)", name: name, capabilities: capabilities,
-                   details: [("platform", platformName), ("version", version)])
+                   details: [("platform", platformName), ("version", version), ("driver", driverVersion)])
     }
 }
