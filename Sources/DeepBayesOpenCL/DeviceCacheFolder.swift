@@ -6,8 +6,8 @@ import Foundation
 ///
 /// Location: `$DEEPBAYES_CACHE` when set (the empty string turns the cache off), else
 /// `$XDG_CACHE_HOME/deepbayes`, else `~/.cache/deepbayes`. The folder is created with mode
-/// 0700. It holds code the driver will load, so a folder or file that `TrustedLocation` rejects
-/// (another user's, or writable by every user) is never read. The cache is an optimisation: a
+/// 0700. It holds code the driver will load, so a folder or file that is another user's, or
+/// that every user may write, is never read (see `isPrivate`). The cache is an optimisation: a
 /// file that is missing, unreadable or not what it should be is ignored and rewritten, and a
 /// failed write costs only the next run's time.
 struct DeviceCacheFolder {
@@ -31,10 +31,10 @@ struct DeviceCacheFolder {
     }
 
     /// The contents of file `name`, or nil when it is missing, unreadable, larger than
-    /// `maximumBytes` or in a place `TrustedLocation` rejects.
+    /// `maximumBytes`, or when it or the folder fails `isPrivate`.
     func read(_ name: String, maximumBytes: Int) -> Data? {
         let file = url.appendingPathComponent(name)
-        guard TrustedLocation.isTrusted(url), TrustedLocation.isTrusted(file),
+        guard Self.isPrivate(url), Self.isPrivate(file),
               let size = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int,
               size <= maximumBytes else { return nil }
         return try? Data(contentsOf: file)
@@ -46,7 +46,7 @@ struct DeviceCacheFolder {
     func write(_ data: Data, as name: String) -> Bool {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            guard TrustedLocation.isTrusted(url) else { return false }
+            guard Self.isPrivate(url) else { return false }
             let temporary = url.appendingPathComponent(".\(name).\(ProcessInfo.processInfo.processIdentifier).tmp")
             try data.write(to: temporary)
             guard rename(temporary.path, url.appendingPathComponent(name).path) == 0 else {
@@ -57,6 +57,16 @@ struct DeviceCacheFolder {
         } catch {
             return false
         }
+    }
+
+    /// True when `url` (links resolved) exists, belongs to this user or root, and is not
+    /// writable by every user. The folder above it is not asked about: the folder's own
+    /// permissions decide who may replace what is in it, and a folder in a sticky one such as
+    /// `/tmp` cannot be renamed or removed by others.
+    static func isPrivate(_ url: URL) -> Bool {
+        var status = stat()
+        guard stat(url.resolvingSymlinksInPath().path, &status) == 0 else { return false }
+        return (status.st_uid == getuid() || status.st_uid == 0) && status.st_mode & S_IWOTH == 0
     }
 
     /// A file name for `key` that is safe on every file system: `prefix-<FNV-1a 64 of key>.suffix`.
