@@ -8,9 +8,10 @@
 //    very slowly, but vectorises float16 arithmetic well). Operands whose stored layout already
 //    serves (see gemm_panels) are read in place instead of packed; A . B^T with row-major A and
 //    k % 16 == 0 goes to gemm_rows instead, which reads both rows as float16 chunks.
-//  - GPUs: gemm_tiled, a TILE x TILE local-memory tiled kernel reading A and B directly, with
-//    TRANS_A / TRANS_B and TILE (16, or 8 or 4 where 256 work-items do not fit in a work-group)
-//    set by build options.
+//  - GPUs: gemm_blocked (gemm_blocked.cl, register-blocked, tuned per device); gemm_tiled, a
+//    TILE x TILE local-memory tiled kernel reading A and B directly, with TRANS_A / TRANS_B and
+//    TILE (16, or 8 or 4 where 256 work-items do not fit in a work-group) set by build options,
+//    is selectable and is the tuner's reference.
 #ifndef TRANS_A
 #define TRANS_A 0
 #endif

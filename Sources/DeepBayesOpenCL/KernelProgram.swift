@@ -3,6 +3,8 @@
 /// the programs that draw random numbers, then the family's own file.
 enum KernelProgram: String {
     case matmul, conv, elementwise, reduction, loss, random, bayes, optimizer, recurrent
+    /// The register-blocked GEMM for GPUs (`gemm_blocked.cl`).
+    case gemmBlocked = "gemm_blocked"
 
     /// The source files of the program, without the `.cl` extension.
     var files: [String] {

@@ -13,8 +13,9 @@ extension OpenCLBackend {
     /// With `.panels` (the default on CPU devices): below `packingDepth`, `gemmPanels` reads `A`
     /// in place, and `B` too when its rows hold whole panels (untransposed, `n % 16 == 0`);
     /// otherwise `pack` lays the operand out first; `A·Bᵀ` with row-major `A` and `k % 16 == 0` runs `gemm_rows` (dot products of
-    /// rows in `float16` chunks) instead. With `.tiled`, `gemm_tiled`, a local-memory tiled kernel (16x16 tiles, or the
-    /// largest of `tiles` the device allows), reads the operands directly.
+    /// rows in `float16` chunks) instead. With `.blocked` (the default on GPUs), `gemmBlocked` with
+    /// `blockedConfiguration`, else the tuner's choice for the device (`tunedGemmConfiguration`),
+    /// else, when no configuration passed the tuner, `gemmTiled`. With `.tiled`, `gemmTiled`.
     func gemm(_ a: OpenCLBuffer, _ b: OpenCLBuffer, _ g: MatmulGeometry, group: Int? = nil) throws -> OpenCLBuffer {
         if matmulStrategy == .panels && !g.transposeA && g.transposeB && g.k % 16 == 0 {
             let c = try makeBuffer(count: g.batch * g.m * g.n)
@@ -34,11 +35,37 @@ extension OpenCLBackend {
                                       rows: g.n, depth: g.k, width: 16)
             return try gemmPanels(ap, bp, g, group: group ?? g.n)
         }
+        if matmulStrategy == .blocked, let configuration = try blockedConfiguration ?? tunedGemmConfiguration() {
+            return try gemmBlocked(a, b, g, group: group ?? g.n, configuration)
+        }
+        return try gemmTiled(a, b, g, group: group ?? g.n)
+    }
+
+    /// `gemm_tiled`, a local-memory tiled kernel (16x16 tiles, or the largest of `tiles` the
+    /// device allows) that reads the operands directly: each work-item computes one element of `C`.
+    func gemmTiled(_ a: OpenCLBuffer, _ b: OpenCLBuffer, _ g: MatmulGeometry, group: Int) throws -> OpenCLBuffer {
         let transposes = "-DTRANS_A=\(g.transposeA ? 1 : 0) -DTRANS_B=\(g.transposeB ? 1 : 0)"
         let tile = try fittingTile(.matmul, "gemm_tiled", tiles: Self.tiles) { "\(transposes) -DTILE=\($0)" }
         let c = try makeBuffer(count: g.batch * g.m * g.n)
         try launch(.matmul, "gemm_tiled", options: "\(transposes) -DTILE=\(tile)", global: [g.n, g.m, g.batch], local: [tile, tile, 1],
-                   [.buffer(a), .buffer(b), .buffer(c), .int(g.m), .int(g.n), .int(g.k), .int(group ?? g.n)])
+                   [.buffer(a), .buffer(b), .buffer(c), .int(g.m), .int(g.n), .int(g.k), .int(group)])
+        return c
+    }
+
+    /// `gemm_blocked` (`Kernels/gemm_blocked.cl`) with `configuration`: register blocks of `C`
+    /// per work-item over local-memory tiles of the operands, read directly. Throws
+    /// `invalidArgument` when the device cannot run the configuration.
+    func gemmBlocked(_ a: OpenCLBuffer, _ b: OpenCLBuffer, _ g: MatmulGeometry, group: Int,
+                     _ configuration: GemmConfiguration) throws -> OpenCLBuffer {
+        guard configuration.fits(device) else {
+            throw DeepBayesError.invalidArgument(
+                operation: "gemm_blocked",
+                reason: "configuration \(configuration) needs \(configuration.workItems) work-items and \(configuration.localMemoryBytes) bytes of "
+                    + "local memory; this device allows \(device.maximumWorkGroupSize) and \(device.localMemoryBytes)")
+        }
+        let c = try makeBuffer(count: g.batch * g.m * g.n)
+        try launch(.gemmBlocked, "gemm_blocked", options: configuration.options(g), global: configuration.globalSize(g),
+                   local: configuration.workGroup, [.buffer(a), .buffer(b), .buffer(c), .int(g.m), .int(g.n), .int(g.k), .int(group)])
         return c
     }
 

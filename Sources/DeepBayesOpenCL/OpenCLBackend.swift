@@ -7,15 +7,19 @@ import Foundation
 /// only through `download`.
 ///
 /// Kernels live in `OpenCLBackend+<Family>.swift` and `Kernels/<family>.cl`. On CPU devices
-/// (PoCL) matmul uses a barrier-free vector kernel; on other devices a local-memory tiled one.
+/// (PoCL) matmul uses a barrier-free vector kernel; on other devices a register-blocked one
+/// whose configuration is tuned once per device and driver (`GemmTuner`).
 public final class OpenCLBackend: Backend {
     /// The registry name, `opencl`.
     public let name = "opencl"
     /// The device's context, queue and programs, shared with every other backend on it.
     let runtime: OpenCLRuntime
     /// Which matmul kernel runs (also inside convolutions). Defaults to `.panels` on CPU
-    /// devices and `.tiled` elsewhere; either is correct on any device.
+    /// devices and `.blocked` elsewhere; each is correct on any device.
     public var matmulStrategy: MatmulStrategy
+    /// The configuration `.blocked` runs with; nil (the default) takes the tuner's choice for
+    /// the device. Tests set it to run every candidate.
+    var blockedConfiguration: GemmConfiguration?
 
     var device: OpenCLDevice { runtime.device }
     var context: cl_context { runtime.context }
@@ -26,7 +30,7 @@ public final class OpenCLBackend: Backend {
     /// A backend on `device`, using the device's process-wide runtime.
     init(device: OpenCLDevice) throws {
         runtime = try OpenCLRuntime.shared(for: device)
-        matmulStrategy = device.isCPU ? .panels : .tiled
+        matmulStrategy = device.isCPU ? .panels : .blocked
     }
 
     /// The registry entry for `--device opencl` (the first GPU, else the first device) and
@@ -46,14 +50,17 @@ public final class OpenCLBackend: Backend {
         },
         devices: { try OpenCLDiscovery.devices().enumerated().map { $0.element.info(index: $0.offset) } })
 
-    /// The two matmul kernels of `Kernels/matmul.cl`.
+    /// The matmul kernels: two of `Kernels/matmul.cl`, and `Kernels/gemm_blocked.cl`.
     public enum MatmulStrategy: Sendable {
         /// Barrier-free `float16` kernel over packed 8-row and 16-column panels: fast on CPU
         /// devices, where local memory and barriers are slow.
         case panels
-        /// Local-memory tiles (16x16, smaller where the device's work-groups are smaller): the
-        /// GPU-minded kernel.
+        /// Local-memory tiles (16x16, smaller where the device's work-groups are smaller), one
+        /// element of `C` per work-item: the plain GPU kernel, and the tuner's reference.
         case tiled
+        /// Register blocks of `C` per work-item over local-memory tiles, vector loads, its
+        /// configuration tuned per device and driver (`GemmTuner`): the fast GPU kernel.
+        case blocked
     }
 
     /// The device's name, kind, platform and OpenCL version.

@@ -14,6 +14,8 @@ struct OpenCLDevice {
     let maximumAllocationBytes: Int
     /// `CL_DEVICE_MAX_WORK_GROUP_SIZE`: the most work-items in one work-group of any kernel.
     let maximumWorkGroupSize: Int
+    /// `CL_DEVICE_LOCAL_MEM_SIZE`: the local memory one work-group may use, in bytes.
+    let localMemoryBytes: Int
     let version: String
     /// `CL_DRIVER_VERSION`: what the tuner's choices and cached program binaries are keyed by,
     /// with the platform and device names (see `identity`).

@@ -42,6 +42,7 @@ enum OpenCLDiscovery {
                 globalMemoryBytes: Int(clamping: try value(id, CL_DEVICE_GLOBAL_MEM_SIZE, as: cl_ulong.self)),
                 maximumAllocationBytes: Int(clamping: try value(id, CL_DEVICE_MAX_MEM_ALLOC_SIZE, as: cl_ulong.self)),
                 maximumWorkGroupSize: try value(id, CL_DEVICE_MAX_WORK_GROUP_SIZE, as: Int.self),
+                localMemoryBytes: Int(clamping: try value(id, CL_DEVICE_LOCAL_MEM_SIZE, as: cl_ulong.self)),
                 version: try string("clGetDeviceInfo") { clGetDeviceInfo(id, cl_device_info(CL_DEVICE_VERSION), $0, $1, $2) },
                 driverVersion: try string("clGetDeviceInfo") { clGetDeviceInfo(id, cl_device_info(CL_DRIVER_VERSION), $0, $1, $2) },
                 singleFloatConfig: try value(id, CL_DEVICE_SINGLE_FP_CONFIG, as: cl_device_fp_config.self))

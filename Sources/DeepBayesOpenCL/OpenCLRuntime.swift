@@ -4,8 +4,8 @@ import Foundation
 
 /// What every backend on one device shares, created once per process: the context, the one
 /// in-order command queue, the program cache (so each program is built once per process), the
-/// pool of device buffers and the lock that serialises kernel launches (a `cl_kernel` holds
-/// its arguments).
+/// pool of device buffers, the lock that serialises kernel launches (a `cl_kernel` holds
+/// its arguments) and the tuned GEMM configuration.
 final class OpenCLRuntime {
     let device: OpenCLDevice
     let context: cl_context
@@ -15,6 +15,8 @@ final class OpenCLRuntime {
     let lock = NSLock()
     /// `CL_KERNEL_WORK_GROUP_SIZE` of each built kernel, asked once (guarded by `lock`).
     var kernelWorkGroupLimits: [cl_kernel: Int] = [:]
+    /// The tuned `gemm_blocked` configuration of the device, found once per process.
+    let gemmChoice = GemmChoice()
 
     private init(device: OpenCLDevice) throws {
         self.device = device

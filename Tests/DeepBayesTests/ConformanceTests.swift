@@ -36,8 +36,9 @@ import Testing
     }
 }
 
-/// The GPU-minded tiled matmul (the default off CPU devices) is checked on whatever OpenCL
-/// device is here, so it is tested even on PoCL: matmul and convolution cases against the reference.
+/// The plain tiled GPU matmul (selectable on any device, and the GEMM tuner's reference) is
+/// checked on whatever OpenCL device is here, so it is tested even on PoCL: matmul and
+/// convolution cases against the reference. (`.blocked`, the GPU default: `BlockedGemmTests`.)
 @Suite struct TiledMatmulTests {
     static let tiledBackend: OpenCLBackend? = {
         guard TestBackends.available["opencl"] != nil, let backend = try? OpenCLBackend.factory.make(nil) as? OpenCLBackend else { return nil }

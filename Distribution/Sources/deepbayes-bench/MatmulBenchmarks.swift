@@ -4,7 +4,7 @@ import DeepBayesBackends
 /// with batch 128 (forward `X·W`, weight gradient `Xᵀ·dY`, input gradient `dY·Wᵀ`).
 enum MatmulBenchmarks {
     static func geometries(quick: Bool) -> [(String, MatmulGeometry)] {
-        var list: [(String, MatmulGeometry)] = (quick ? [128, 256, 512] : [128, 256, 512, 1024, 2048]).map {
+        var list: [(String, MatmulGeometry)] = (quick ? [128, 256, 512] : [128, 256, 512, 1024, 2048, 4096]).map {
             ("\($0)^3", MatmulGeometry(m: $0, n: $0, k: $0))
         }
         for (inputs, outputs) in [(784, 400), (400, 400), (400, 784)] {
