@@ -3,9 +3,10 @@ import DeepBayesCore
 import Foundation
 
 /// What every backend on one device shares, created once per process: the context, the one
-/// in-order command queue, the program cache (so each program is built once per process), the
-/// pool of device buffers and the lock that serialises kernel launches (a `cl_kernel` holds
-/// its arguments).
+/// in-order command queue, the program cache (so each program is built once per process, and
+/// loaded from the binary cache of `DeviceCacheFolder.fromEnvironment()` when an earlier process
+/// built it), the pool of device buffers and the lock that serialises kernel launches (a
+/// `cl_kernel` holds its arguments).
 final class OpenCLRuntime {
     let device: OpenCLDevice
     let context: cl_context
@@ -16,7 +17,9 @@ final class OpenCLRuntime {
     /// `CL_KERNEL_WORK_GROUP_SIZE` of each built kernel, asked once (guarded by `lock`).
     var kernelWorkGroupLimits: [cl_kernel: Int] = [:]
 
-    private init(device: OpenCLDevice) throws {
+    /// A runtime of its own on `device` (the process shares the one of `shared(for:)`; tests
+    /// make their own to restart with a given program binary folder, nil for none).
+    init(device: OpenCLDevice, cacheFolder: DeviceCacheFolder?) throws {
         self.device = device
         var status: cl_int = 0
         var id: cl_device_id? = device.id
@@ -29,8 +32,13 @@ final class OpenCLRuntime {
         }
         self.context = context
         self.queue = queue
-        programs = ProgramCache(context: context, device: device)
+        programs = ProgramCache(context: context, device: device, folder: cacheFolder)
         memory = DeviceMemoryPool(context: context, maximumAllocationBytes: device.maximumAllocationBytes)
+    }
+
+    deinit {
+        clReleaseCommandQueue(queue)
+        clReleaseContext(context)
     }
 
     private static let registryLock = NSLock()
@@ -42,7 +50,7 @@ final class OpenCLRuntime {
         defer { registryLock.unlock() }
         let key = UInt(bitPattern: device.id)
         if let runtime = runtimes[key] { return runtime }
-        let runtime = try OpenCLRuntime(device: device)
+        let runtime = try OpenCLRuntime(device: device, cacheFolder: DeviceCacheFolder.fromEnvironment())
         runtimes[key] = runtime
         return runtime
     }
