@@ -10,8 +10,9 @@ enum ProgramBinaryFile {
     /// The first bytes of every file, naming the format and its version.
     static let magic = Data("DEEPBAYES-CL-PROGRAM-1\n".utf8)
 
-    /// The largest file read back (64 MiB): far above any program binary of `Kernels/`
-    /// (PoCL's largest is well under a megabyte), so a larger file is not one of ours.
+    /// The largest file read back or written (64 MiB): well above any program of `Kernels/`
+    /// (PoCL's largest binary, with the work-group functions its own kernel cache holds, is about 5 MB),
+    /// so a larger file is not one of ours and is never read into memory.
     static let maximumBytes = 64 << 20
 
     /// The key of a build: device identity, build options, then the program's source text.
