@@ -36,6 +36,8 @@ final class OpenCLRuntime {
         memory = DeviceMemoryPool(context: context, maximumAllocationBytes: device.maximumAllocationBytes)
     }
 
+    /// Releases the queue and the context (of a test's own runtime: the shared ones live as
+    /// long as the process); programs and buffers, released after, hold the context themselves.
     deinit {
         clReleaseCommandQueue(queue)
         clReleaseContext(context)
