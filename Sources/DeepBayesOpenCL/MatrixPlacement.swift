@@ -24,6 +24,16 @@ struct MatrixPlacement {
         MatrixPlacement(a: .linear(columns), q: .linear(1), count: rows * columns, padded: false)
     }
 
+    /// The row-major `[rows, columns]` matrix with its columns cut into chunks of `chunk`,
+    /// stored as the batch `[⌈columns/chunk⌉, rows, chunk]` of row-major matrices (the last
+    /// zero-padded past column `columns`): the operands of a split-K product. With
+    /// `chunk = columns` it is `rowMajor`.
+    static func chunked(rows: Int, columns: Int, chunk: Int) -> MatrixPlacement {
+        let chunks = (columns + chunk - 1) / chunk
+        return MatrixPlacement(a: .linear(chunk), q: Axis(period: chunk, outer: rows * chunk, inner: 1),
+                               count: chunks * rows * chunk, padded: chunks * chunk != columns)
+    }
+
     /// The matmul panel layout (`pack`, `panel_offset`) of `L` = the `[aCount, qCount]` matrix,
     /// or its transpose when `transposed`: panels of `width` rows of `L`, its depth split into
     /// chunks of `chunk` that form the batch.

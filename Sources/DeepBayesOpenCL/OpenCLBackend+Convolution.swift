@@ -8,8 +8,9 @@ import DeepBayesCore
 /// product wants (`MatrixPlacement`): with `.panels`, straight into the panel layout of
 /// `gemmPanels` (no separate column matrix, pack or layout swap; the filter is read in place), the forward product stored in
 /// NCHW order by the GEMM itself, and backward-filter's long depth `N·OH·OW` split into chunks
-/// of `filterChunk` that run as a batch and are then summed in order; with `.tiled`, row-major
-/// for `gemm_tiled`.
+/// of `filterChunk` that run as a batch and are then summed in order; otherwise row-major for
+/// `gemm`, backward-filter's depth split the same way into the chunks `FilterReductionSplit`
+/// chooses for the device (the chunked row-major layout, `MatrixPlacement.chunked`).
 extension OpenCLBackend {
     /// Depth of one split-K chunk of backward-filter on the panel path.
     static let filterChunk = 1024
@@ -48,20 +49,36 @@ extension OpenCLBackend {
 
     /// `∂L/∂w = dY'·colᵀ`; returns `geometry.filterShape`.
     public func _conv2dBackwardFilter(_ input: Tensor, _ gradOutput: Tensor, geometry g: Conv2DGeometry) throws -> Tensor {
-        guard matmulStrategy == .panels else {
-            let product = MatmulGeometry(m: g.outChannels, n: depth(g), k: columns(g), transposeB: true)
-            let col = try im2col(try buffer(input), g, .rowMajor(rows: depth(g), columns: columns(g)))
-            return wrap(try gemm(try rowMajorOutput(try buffer(gradOutput), g), col, product), g.filterShape)
-        }
+        guard matmulStrategy == .panels else { return try splitBackwardFilter(input, gradOutput, g) }
         let chunk = min(columns(g), Self.filterChunk)
         let chunks = (columns(g) + chunk - 1) / chunk
         let dy = try outputMatrix(try buffer(gradOutput), g, .panels(aCount: g.outChannels, qCount: columns(g), width: 8, chunk: chunk, transposed: false))
         let col = try im2col(try buffer(input), g, .panels(aCount: depth(g), qCount: columns(g), width: 16, chunk: chunk, transposed: false))
         let ap = PanelOperand.packed(dy, rows: g.outChannels, depth: chunk, width: 8)
         let bp = PanelOperand.packed(col, rows: depth(g), depth: chunk, width: 16)
-        let partial = wrap(try gemmPanels(ap, bp, MatmulGeometry(batch: chunks, m: g.outChannels, n: depth(g), k: chunk), group: depth(g)),
-                           [chunks * g.filterShape.count])
-        let total = chunks == 1 ? partial : try _sumBroadcast(partial, broadcast: Broadcast(inner: 1, period: g.filterShape.count))
+        let partial = try gemmPanels(ap, bp, MatmulGeometry(batch: chunks, m: g.outChannels, n: depth(g), k: chunk), group: depth(g))
+        return try sumPartialFilters(partial, chunks: chunks, g)
+    }
+
+    /// Backward-filter off the panel path: `col` and `dY'` in the chunked row-major layout of
+    /// the `FilterReductionSplit` for this device, one batched product `dY'[b]·col[b]ᵀ` over
+    /// the chunks `b`, then the partial filters summed in order. Unsplit (one chunk), `dY'` is
+    /// `dy` itself where `rowMajorOutput` allows.
+    private func splitBackwardFilter(_ input: Tensor, _ gradOutput: Tensor, _ g: Conv2DGeometry) throws -> Tensor {
+        let split = FilterReductionSplit(m: g.outChannels, n: depth(g), k: columns(g), computeUnits: device.computeUnits)
+        let dy = split.chunks == 1
+            ? try rowMajorOutput(try buffer(gradOutput), g)
+            : try outputMatrix(try buffer(gradOutput), g, .chunked(rows: g.outChannels, columns: columns(g), chunk: split.chunk))
+        let col = try im2col(try buffer(input), g, .chunked(rows: depth(g), columns: columns(g), chunk: split.chunk))
+        let product = MatmulGeometry(batch: split.chunks, m: g.outChannels, n: depth(g), k: split.chunk, transposeB: true)
+        return try sumPartialFilters(try gemm(dy, col, product), chunks: split.chunks, g)
+    }
+
+    /// `dW = Σ_b partial[b]` over the `chunks` partial filters stacked in `partial`, added in
+    /// chunk order by `sum_broadcast` (deterministic); `partial` itself when there is one.
+    private func sumPartialFilters(_ partial: OpenCLBuffer, chunks: Int, _ g: Conv2DGeometry) throws -> Tensor {
+        guard chunks > 1 else { return wrap(partial, g.filterShape) }
+        let total = try _sumBroadcast(wrap(partial, [chunks * g.filterShape.count]), broadcast: Broadcast(inner: 1, period: g.filterShape.count))
         return wrap(try buffer(total), g.filterShape)
     }
 

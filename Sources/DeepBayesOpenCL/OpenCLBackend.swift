@@ -28,9 +28,14 @@ public final class OpenCLBackend: Backend {
     var lock: NSLock { runtime.lock }
 
     /// A backend on `device`, using the device's process-wide runtime.
-    init(device: OpenCLDevice) throws {
-        runtime = try OpenCLRuntime.shared(for: device)
-        matmulStrategy = device.isCPU ? .panels : .blocked
+    convenience init(device: OpenCLDevice) throws {
+        self.init(runtime: try OpenCLRuntime.shared(for: device))
+    }
+
+    /// A backend on `runtime` (tests pass a runtime of their own).
+    init(runtime: OpenCLRuntime) {
+        self.runtime = runtime
+        matmulStrategy = runtime.device.isCPU ? .panels : .blocked
     }
 
     /// The registry entry for `--device opencl` (the first GPU, else the first device) and

@@ -3,9 +3,10 @@ import DeepBayesCore
 import Foundation
 
 /// What every backend on one device shares, created once per process: the context, the one
-/// in-order command queue, the program cache (so each program is built once per process), the
-/// pool of device buffers, the lock that serialises kernel launches (a `cl_kernel` holds
-/// its arguments) and the tuned GEMM configuration.
+/// in-order command queue, the program cache (so each program is built once per process, and
+/// loaded from the binary cache of `DeviceCacheFolder.fromEnvironment()` when an earlier process
+/// built it), the pool of device buffers, the lock that serialises kernel launches (a
+/// `cl_kernel` holds its arguments) and the tuned GEMM configuration.
 final class OpenCLRuntime {
     let device: OpenCLDevice
     let context: cl_context
@@ -18,7 +19,9 @@ final class OpenCLRuntime {
     /// The tuned `gemm_blocked` configuration of the device, found once per process.
     let gemmChoice = GemmChoice()
 
-    private init(device: OpenCLDevice) throws {
+    /// A runtime of its own on `device` (the process shares the one of `shared(for:)`; tests
+    /// make their own to restart with a given program binary folder, nil for none).
+    init(device: OpenCLDevice, cacheFolder: DeviceCacheFolder?) throws {
         self.device = device
         var status: cl_int = 0
         var id: cl_device_id? = device.id
@@ -31,8 +34,15 @@ final class OpenCLRuntime {
         }
         self.context = context
         self.queue = queue
-        programs = ProgramCache(context: context, device: device)
+        programs = ProgramCache(context: context, device: device, folder: cacheFolder)
         memory = DeviceMemoryPool(context: context, maximumAllocationBytes: device.maximumAllocationBytes)
+    }
+
+    /// Releases the queue and the context (of a test's own runtime: the shared ones live as
+    /// long as the process); programs and buffers, released after, hold the context themselves.
+    deinit {
+        clReleaseCommandQueue(queue)
+        clReleaseContext(context)
     }
 
     private static let registryLock = NSLock()
@@ -44,7 +54,7 @@ final class OpenCLRuntime {
         defer { registryLock.unlock() }
         let key = UInt(bitPattern: device.id)
         if let runtime = runtimes[key] { return runtime }
-        let runtime = try OpenCLRuntime(device: device)
+        let runtime = try OpenCLRuntime(device: device, cacheFolder: DeviceCacheFolder.fromEnvironment())
         runtimes[key] = runtime
         return runtime
     }

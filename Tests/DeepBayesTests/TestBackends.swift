@@ -15,7 +15,13 @@ import Testing
 /// installs PoCL and must really run the OpenCL kernels.
 enum TestBackends {
     /// This package's backends, linked in (the plugin builds are tested in Distribution/).
-    static let registry = BackendRegistry([CPUBackend.factory, OpenCLBackend.factory, ReferenceBackend.factory])
+    /// Made first of all, it turns the OpenCL backend's on-disk device cache off
+    /// (`DEEPBAYES_CACHE` empty) before any backend starts, so the tests never read or write
+    /// the user's cache folder; the cache's own tests give it a temporary folder.
+    static let registry: BackendRegistry = {
+        setenv("DEEPBAYES_CACHE", "", 1)
+        return BackendRegistry([CPUBackend.factory, OpenCLBackend.factory, ReferenceBackend.factory])
+    }()
 
     /// Backends by registry name, created once per test process.
     static let available: [String: any Backend] = {

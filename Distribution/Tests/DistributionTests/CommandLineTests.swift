@@ -5,8 +5,10 @@ import Testing
 /// directory (kernel sources are found from the executable, not the current directory), and
 /// the one-line errors for devices that do not exist or cannot start.
 @Suite struct CommandLineTests {
-    /// The executable SwiftPM built beside the test bundle.
+    /// The executable SwiftPM built beside the test bundle (run without the device cache:
+    /// `TestBackends.deviceCacheOff`).
     static let executable: URL = {
+        TestBackends.deviceCacheOff
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("deepbayes").path),
               directory.path != "/" {

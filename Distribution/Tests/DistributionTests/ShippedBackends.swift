@@ -8,8 +8,14 @@ import Testing
 /// A backend that cannot start is left out with a loud warning; with `CI=true` OpenCL and the
 /// CPU must start (CI installs PoCL), see `ShippedBackendAvailabilityTests`.
 enum TestBackends {
+    /// Turns the OpenCL backend's on-disk device cache off (`DEEPBAYES_CACHE` empty) for this
+    /// process and every command it runs, so no test reads or writes the user's cache folder.
+    /// Evaluated before any backend starts (`available`) or command runs (`CommandLineTests.executable`).
+    static let deviceCacheOff: Void = { setenv("DEEPBAYES_CACHE", "", 1) }()
+
     /// Backends by registry name, created once per test process.
     static let available: [String: any Backend] = {
+        TestBackends.deviceCacheOff
         var backends: [String: any Backend] = [:]
         for factory in standardRegistry.factories where factory.name != "reference" {
             do {
