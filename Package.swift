@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "DeepBayesCPU", dependencies: ["DeepBayesCore", "CCPUFeatures"], swiftSettings: cpuLevelSettings),
         .target(name: "DeepBayesReferenceBackend", dependencies: ["DeepBayesCore"]),
         .target(name: "DeepBayesBackendConformance", dependencies: ["DeepBayesCore", "DeepBayesNN", "DeepBayesReferenceBackend"]),
-        .target(name: "DeepBayesOpenCL", dependencies: ["DeepBayesCore", "DeepBayesBackendConformance", "COpenCL"]),
+        .target(name: "DeepBayesOpenCL", dependencies: ["DeepBayesCore", "COpenCL"]),
         .target(name: "DeepBayesNN", dependencies: ["DeepBayesCore"]),
         .target(name: "DeepBayesModels", dependencies: ["DeepBayesCore", "DeepBayesNN"]),
         .target(name: "DeepBayesFiles", dependencies: ["DeepBayesCore", "CZlib"]),

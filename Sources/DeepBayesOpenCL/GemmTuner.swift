@@ -1,4 +1,3 @@
-import DeepBayesBackendConformance
 import DeepBayesCore
 
 /// A device as the GEMM tuner sees it: its identity, which configurations it can run, and its

@@ -1,4 +1,3 @@
-import DeepBayesBackendConformance
 import DeepBayesCore
 import Foundation
 
@@ -8,11 +7,11 @@ extension OpenCLBackend {
     var gemmTuningProblem: MatmulGeometry { device.isGPU ? GemmTuner.gpuProblem : MatmulGeometry(m: 256, n: 256, k: 256) }
 
     /// The configuration `.blocked` runs with unless `blockedConfiguration` forces one: tuned on
-    /// the first call in the process (`GemmChoice`), with the choice kept in the cache folder
-    /// the environment names (`DeviceCacheFolder.fromEnvironment`). Nil when no candidate passed.
+    /// the first call in the process (`GemmChoice`), with the choice kept in the runtime's cache
+    /// folder. Nil when no candidate passed.
     func tunedGemmConfiguration() throws -> GemmConfiguration? {
         try runtime.gemmChoice.configuration {
-            try GemmTuner(folder: .fromEnvironment(), problem: gemmTuningProblem).choice(for: DeviceGemmTuning(backend: self))
+            try GemmTuner(folder: runtime.cacheFolder, problem: gemmTuningProblem).choice(for: DeviceGemmTuning(backend: self))
         }
     }
 }
@@ -37,14 +36,21 @@ struct DeviceGemmTrials: GemmTrials {
     let problem: MatmulGeometry
     let a: OpenCLBuffer, b: OpenCLBuffer
 
-    /// Fills `A` and `B` of `problem` with fixed pseudo-random values (`HostRandom`, seed 1).
+    /// Fills `A` and `B` of `problem` with fixed pseudo-random values in (-1, 1] (Philox
+    /// uniforms of seed 1, streams 0 and 1).
     init(backend: OpenCLBackend, problem: MatmulGeometry) throws {
         self.backend = backend
         self.problem = problem
-        var random = HostRandom(seed: 1)
-        let a = random.array(problem.batch * problem.m * problem.k), b = random.array(problem.batch * problem.k * problem.n)
+        let a = Self.values(problem.batch * problem.m * problem.k, stream: 0), b = Self.values(problem.batch * problem.k * problem.n, stream: 1)
         self.a = try a.withUnsafeBytes { try backend.makeBuffer(count: a.count, from: $0.baseAddress) }
         self.b = try b.withUnsafeBytes { try backend.makeBuffer(count: b.count, from: $0.baseAddress) }
+    }
+
+    /// `count` values `2u - 1` for the Philox uniforms `u` in (0, 1] of `stream`.
+    private static func values(_ count: Int, stream: UInt64) -> [Float] {
+        (0..<count).map { i in
+            2 * Philox.uniform(Philox.words(seed: 1, stream: stream, block: UInt64(i / 4))[i % 4]) - 1
+        }
     }
 
     /// One product, read back.

@@ -18,11 +18,14 @@ final class OpenCLRuntime {
     var kernelWorkGroupLimits: [cl_kernel: Int] = [:]
     /// The tuned `gemm_blocked` configuration of the device, found once per process.
     let gemmChoice = GemmChoice()
+    /// Where program binaries and the GEMM tuner's choice are kept between runs; nil keeps none.
+    let cacheFolder: DeviceCacheFolder?
 
     /// A runtime of its own on `device` (the process shares the one of `shared(for:)`; tests
     /// make their own to restart with a given program binary folder, nil for none).
     init(device: OpenCLDevice, cacheFolder: DeviceCacheFolder?) throws {
         self.device = device
+        self.cacheFolder = cacheFolder
         var status: cl_int = 0
         var id: cl_device_id? = device.id
         guard let context = clCreateContext(nil, 1, &id, nil, nil, &status), status == CL_SUCCESS else {

@@ -60,7 +60,7 @@ import Testing
         let upgraded = OpenCLDevice(id: device.id, platformName: device.platformName, name: device.name, type: device.type,
                                     computeUnits: device.computeUnits, globalMemoryBytes: device.globalMemoryBytes,
                                     maximumAllocationBytes: device.maximumAllocationBytes,
-                                    maximumWorkGroupSize: device.maximumWorkGroupSize, version: device.version,
+                                    maximumWorkGroupSize: device.maximumWorkGroupSize, localMemoryBytes: device.localMemoryBytes, version: device.version,
                                     driverVersion: device.driverVersion + " (upgraded)", singleFloatConfig: device.singleFloatConfig)
         let original = try Self.run(on: device, folder: folder)
         let other = try Self.run(on: upgraded, folder: folder)
