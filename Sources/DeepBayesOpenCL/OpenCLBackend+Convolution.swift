@@ -65,7 +65,7 @@ extension OpenCLBackend {
     /// the chunks `b`, then the partial filters summed in order. Unsplit (one chunk), `dY'` is
     /// `dy` itself where `rowMajorOutput` allows.
     private func splitBackwardFilter(_ input: Tensor, _ gradOutput: Tensor, _ g: Conv2DGeometry) throws -> Tensor {
-        let split = FilterReductionSplit(m: g.outChannels, n: depth(g), k: columns(g), computeUnits: device.computeUnits)
+        let split = FilterReductionSplit(m: g.outChannels, n: depth(g), k: columns(g), tile: try gemmOutputTile(), computeUnits: device.computeUnits)
         let dy = split.chunks == 1
             ? try rowMajorOutput(try buffer(gradOutput), g)
             : try outputMatrix(try buffer(gradOutput), g, .chunked(rows: g.outChannels, columns: columns(g), chunk: split.chunk))

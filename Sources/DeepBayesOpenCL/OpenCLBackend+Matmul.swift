@@ -35,10 +35,23 @@ extension OpenCLBackend {
                                       rows: g.n, depth: g.k, width: 16)
             return try gemmPanels(ap, bp, g, group: group ?? g.n)
         }
-        if matmulStrategy == .blocked, let configuration = try blockedConfiguration ?? tunedGemmConfiguration() {
+        if let configuration = try blockedGemmConfiguration() {
             return try gemmBlocked(a, b, g, group: group ?? g.n, configuration)
         }
         return try gemmTiled(a, b, g, group: group ?? g.n)
+    }
+
+    /// The configuration `gemm` runs `gemm_blocked` with: with `.blocked`, `blockedConfiguration`
+    /// or else the tuner's choice; nil when `gemm` runs another kernel.
+    private func blockedGemmConfiguration() throws -> GemmConfiguration? {
+        matmulStrategy == .blocked ? try blockedConfiguration ?? tunedGemmConfiguration() : nil
+    }
+
+    /// The output tile one work-group of `gemm`'s kernel computes off the panel path: the
+    /// blocked configuration's, else `gemm_tiled`'s 16x16 (the largest of `tiles`).
+    func gemmOutputTile() throws -> (rows: Int, columns: Int) {
+        guard let configuration = try blockedGemmConfiguration() else { return (Self.tiles[0], Self.tiles[0]) }
+        return (configuration.tileRows, configuration.tileColumns)
     }
 
     /// `gemm_tiled`, a local-memory tiled kernel (16x16 tiles, or the largest of `tiles` the
