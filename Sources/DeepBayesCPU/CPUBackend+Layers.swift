@@ -95,6 +95,7 @@ extension CPUBackend {
 private struct FeatureLines {
     let inner, period, length, count: Int
 
+    /// The lines of a tensor of `elements` values against a per-feature vector broadcast by `broadcast`.
     init(count elements: Int, _ broadcast: Broadcast) {
         inner = broadcast.inner
         period = broadcast.period

@@ -100,6 +100,7 @@ extension CPUBackend {
 struct BroadcastPieces {
     let inner, period, rowLength, rows, rowsPerPiece, count: Int
 
+    /// The pieces of a tensor of `elements` values against a vector broadcast by `broadcast`.
     init(count elements: Int, broadcast: Broadcast) {
         inner = broadcast.inner
         period = broadcast.period
