@@ -14,46 +14,62 @@
 #define OP_STEP 12
 #define LEAKY_SLOPE 0.2f
 
-// 1 for x > 0, -1 for x < 0, else 0 (zero and NaN), lane by lane.
-float16 sign_of(float16 x) {
-    return x > 0.0f ? (float16)1.0f : x < 0.0f ? (float16)-1.0f : (float16)0.0f;
-}
-
-// f(x) for unary op `op`, lane by lane.
-float16 unary_value(int op, float16 x) {
-    switch (op) {
-    case OP_RELU: return fmax(x, 0.0f);
-    case OP_LEAKY_RELU: return x > 0.0f ? x : LEAKY_SLOPE * x;
-    case OP_TANH: return tanh(x);
-    case OP_SIGMOID: return stable_sigmoid16(x);
-    case OP_SOFTPLUS: return stable_softplus16(x);
-    case OP_EXP: return exp(x);
-    case OP_LOG: return log(x);
-    case OP_SQUARE: return x * x;
-    case OP_SQRT: return sqrt(x);
-    case OP_NEGATE: return -x;
-    case OP_ABS: return fabs(x);
-    case OP_SIGN: return sign_of(x);
-    default: return x > 0.0f ? (float16)1.0f : (float16)0.0f; // OP_STEP
+// Defines, for the type T (float16 or float) with name suffix S and the suffix H of its
+// stable helpers, one definition of each op for the vector kernels and the scalar ones (the
+// fused kernels of layers.cl take unary_backward's derivatives from here):
+//  sign_of##S(x): 1 for x > 0, -1 for x < 0, else 0 (zero and NaN), lane by lane;
+//  unary_value##S(op, x) = f(x) and unary_derivative##S(op, x) = f'(x) for unary op `op`.
+#define UNARY_FUNCTIONS(T, S, H)                                                \
+    T sign_of##S(T x) { return x > 0.0f ? (T)1.0f : x < 0.0f ? (T)-1.0f : (T)0.0f; } \
+    T unary_value##S(int op, T x) {                                             \
+        switch (op) {                                                           \
+        case OP_RELU: return fmax(x, 0.0f);                                     \
+        case OP_LEAKY_RELU: return x > 0.0f ? x : LEAKY_SLOPE * x;              \
+        case OP_TANH: return tanh(x);                                           \
+        case OP_SIGMOID: return stable_sigmoid##H(x);                           \
+        case OP_SOFTPLUS: return stable_softplus##H(x);                         \
+        case OP_EXP: return exp(x);                                             \
+        case OP_LOG: return log(x);                                             \
+        case OP_SQUARE: return x * x;                                           \
+        case OP_SQRT: return sqrt(x);                                           \
+        case OP_NEGATE: return -x;                                              \
+        case OP_ABS: return fabs(x);                                            \
+        case OP_SIGN: return sign_of##S(x);                                     \
+        default: return x > 0.0f ? (T)1.0f : (T)0.0f; /* OP_STEP */             \
+        }                                                                       \
+    }                                                                           \
+    T unary_derivative##S(int op, T x) {                                        \
+        switch (op) {                                                           \
+        case OP_RELU: return x > 0.0f ? (T)1.0f : (T)0.0f;                      \
+        case OP_LEAKY_RELU: return x > 0.0f ? (T)1.0f : (T)LEAKY_SLOPE;         \
+        case OP_TANH: { T t = tanh(x); return 1.0f - t * t; }                   \
+        case OP_SIGMOID: { T s = stable_sigmoid##H(x); return s * (1.0f - s); } \
+        case OP_SOFTPLUS: return stable_sigmoid##H(x);                          \
+        case OP_EXP: return exp(x);                                             \
+        case OP_LOG: return 1.0f / x;                                           \
+        case OP_SQUARE: return 2.0f * x;                                        \
+        case OP_SQRT: return 1.0f / (2.0f * sqrt(x));                           \
+        case OP_NEGATE: return (T)-1.0f;                                        \
+        case OP_ABS: return sign_of##S(x);                                      \
+        default: return (T)0.0f; /* OP_SIGN, OP_STEP */                         \
+        }                                                                       \
     }
-}
+UNARY_FUNCTIONS(float16, , 16)
+UNARY_FUNCTIONS(float, 1, )
 
-// f'(x) for unary op `op`, lane by lane.
-float16 unary_derivative(int op, float16 x) {
-    switch (op) {
-    case OP_RELU: return x > 0.0f ? (float16)1.0f : (float16)0.0f;
-    case OP_LEAKY_RELU: return x > 0.0f ? (float16)1.0f : (float16)LEAKY_SLOPE;
-    case OP_TANH: { float16 t = tanh(x); return 1.0f - t * t; }
-    case OP_SIGMOID: { float16 s = stable_sigmoid16(x); return s * (1.0f - s); }
-    case OP_SOFTPLUS: return stable_sigmoid16(x);
-    case OP_EXP: return exp(x);
-    case OP_LOG: return 1.0f / x;
-    case OP_SQUARE: return 2.0f * x;
-    case OP_SQRT: return 1.0f / (2.0f * sqrt(x));
-    case OP_NEGATE: return (float16)-1.0f;
-    case OP_ABS: return sign_of(x);
-    default: return (float16)0.0f; // OP_SIGN, OP_STEP
+// y[(k / inner) % period] for k = i .. i+15: one vector load when those lanes read 16
+// consecutive entries, one broadcast entry when they read a single one, else gathered lane by
+// lane (lanes past the end of x read valid entries too).
+float16 broadcast16(__global const float *y, int i, int inner, int period) {
+    int q = i % inner, j = (i / inner) % period;
+    if (inner == 1 && j + 16 <= period) return vload16(0, y + j);
+    if (q + 16 <= inner) return (float16)y[j];
+    float lanes[16];
+    for (int lane = 0; lane < 16; ++lane) {
+        lanes[lane] = y[j];
+        if (++q == inner) { q = 0; if (++j == period) j = 0; }
     }
+    return vload16(0, lanes);
 }
 
 // y[i] = op(x[i]); work-item t handles i = 16t .. 16t+15.
@@ -69,25 +85,11 @@ __kernel void unary_backward(int op, __global const float *x, __global const flo
 }
 
 // z[i] = x[i] op y[(i / inner) % period] for op in add, subtract, multiply, divide; work-item t
-// handles i = 16t .. 16t+15: y is one vector load when those lanes read 16 consecutive entries,
-// one broadcast entry when they read a single one, else gathered lane by lane.
+// handles i = 16t .. 16t+15 (y's lanes by broadcast16).
 __kernel void binary(int op, __global const float *x, __global const float *y, __global float *z, int n, int inner, int period) {
     int i = 16 * get_global_id(0);
     if (i >= n) return;
-    int q = i % inner, j = (i / inner) % period;
-    float16 a = load16(x, i, n), b;
-    if (inner == 1 && j + 16 <= period) {
-        b = vload16(0, y + j);
-    } else if (q + 16 <= inner) {
-        b = (float16)y[j];
-    } else {
-        float lanes[16];
-        for (int lane = 0; lane < 16; ++lane) {
-            lanes[lane] = y[j];
-            if (++q == inner) { q = 0; if (++j == period) j = 0; }
-        }
-        b = vload16(0, lanes);
-    }
+    float16 a = load16(x, i, n), b = broadcast16(y, i, inner, period);
     store16(op == 0 ? a + b : op == 1 ? a - b : op == 2 ? a * b : a / b, z, i, n);
 }
 

@@ -11,6 +11,7 @@ enum GradientChecks {
         ("softmax and losses", softmaxFamilyAndLosses), ("broadcast", broadcastGradientIsSumKeepingAxis),
         ("reparameterization", reparameterizationGradients), ("KL", klGradients),
         ("column slices", columnSliceIsAdjointOfPlacement), ("LSTM", lstmCellGradients), ("GRU", gruCellGradients),
+        ("bias and activation", biasActivationGradients), ("batch statistics", batchNormStatisticsGradients),
     ]
 
     static func matmulGradientsAreTransposedProducts(_ backend: any Backend, _ report: inout ConformanceReport) throws {
@@ -169,5 +170,48 @@ enum GradientChecks {
         checkGradient(&report, "gruCell inputGates", got: try grads.inputGates.toArray(), x: x, upstream: r) { Reference.gruCell($0, uD, hD, width: width) }
         checkGradient(&report, "gruCell hiddenGates", got: try grads.hiddenGates.toArray(), x: u, upstream: r) { Reference.gruCell(xD, $0, hD, width: width) }
         checkGradient(&report, "gruCell hidden", got: try grads.hidden.toArray(), x: h, upstream: r) { Reference.gruCell(xD, uD, $0, width: width) }
+    }
+
+    /// `biasActivationBackward` against finite differences of `L = Σ r·act(x + b)` in `x` and in
+    /// `b`, for every activation, on a matrix and on NCHW maps, with `x + b` kept 0.01 from the kink.
+    static func biasActivationGradients(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 31)
+        for shape: Shape in [[4, 6], [2, 3, 2, 3]] {
+            let broadcast = Broadcast(inner: shape.stride(of: 1), period: shape[1])
+            for activation in UnaryOp.activations {
+                let b = random.array(shape[1]), r = random.array(shape.count)
+                let x = (0..<shape.count).map { i -> Float in
+                    let value = random.uniform(-3, 3), sum = value + b[Reference.feature(i, broadcast)]
+                    return abs(sum) < 1e-2 ? value + 0.1 : value
+                }
+                let grads = try backend.biasActivationBackward(backend.tensor(x, shape: shape), bias: backend.tensor(b, shape: [shape[1]]),
+                                                               activation: activation, gradOutput: backend.tensor(r, shape: shape))
+                let (xD, bD) = (x.map(Double.init), b.map(Double.init))
+                checkGradient(&report, "biasActivation \(activation) x \(shape)", got: try grads.input.toArray(), x: x, upstream: r) {
+                    Reference.biasActivation($0, bD, activation, broadcast)
+                }
+                checkGradient(&report, "biasActivation \(activation) bias \(shape)", got: try grads.bias.toArray(), x: b, upstream: r) {
+                    Reference.biasActivation(xD, $0, activation, broadcast)
+                }
+            }
+        }
+    }
+
+    /// `batchNormStatisticsBackward` at the backend's own mean against finite differences of
+    /// `L = Σ r_μ·μ + Σ r_σ²·σ²` in `x`, on a matrix and on NCHW maps.
+    static func batchNormStatisticsGradients(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 32)
+        for shape: Shape in [[5, 4], [3, 2, 2, 3]] {
+            let broadcast = Broadcast(inner: shape.stride(of: 1), period: shape[1])
+            let x = random.array(shape.count, -2, 2), gradMean = random.array(shape[1]), gradVariance = random.array(shape[1])
+            let xT = try backend.tensor(x, shape: shape)
+            let got = try backend.batchNormStatisticsBackward(xT, mean: backend.batchNormStatistics(xT).mean,
+                                                              gradMean: backend.tensor(gradMean, shape: [shape[1]]),
+                                                              gradVariance: backend.tensor(gradVariance, shape: [shape[1]])).toArray()
+            checkGradient(&report, "batchNormStatistics \(shape)", got: got, x: x, upstream: gradMean + gradVariance) {
+                let statistics = Reference.batchNormStatistics($0, broadcast)
+                return statistics.mean + statistics.variance
+            }
+        }
     }
 }

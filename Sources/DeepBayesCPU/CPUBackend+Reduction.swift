@@ -14,36 +14,13 @@ extension CPUBackend {
         return try generate(.scalar, costPerItem: 1) { _ in Float(total) }
     }
 
-    /// `y[j] = Σ_{i : (i / inner) % period == j} x[i]`, shape `[period]`. Rows of
-    /// `inner · period` elements are grouped into pieces of about `Parallel.reductionBlock`
-    /// elements; each piece sums its rows in `Double` per `j`, and the pieces are added in order.
+    /// `y[j] = Σ_{i : (i / inner) % period == j} x[i]`, shape `[period]`, summed piece by
+    /// piece as `BroadcastPieces` lays them out.
     public func _sumBroadcast(_ x: Tensor, broadcast: Broadcast) throws -> Tensor {
         let input = try values(x)
-        let inner = broadcast.inner, period = broadcast.period
-        let rowLength = inner * period
-        let rows = x.count / rowLength
-        let rowsPerPiece = max(1, Parallel.reductionBlock / rowLength)
-        let pieces = (rows + rowsPerPiece - 1) / rowsPerPiece
-        var partials = [Double](repeating: 0, count: pieces * period)
-        partials.withUnsafeMutableBufferPointer { partial in
-            Parallel.forEachChunk(pieces, costPerItem: rowsPerPiece * rowLength) { range in
-                for piece in range {
-                    let accumulator = partial.baseAddress! + piece * period
-                    for row in (piece * rowsPerPiece)..<min(rows, (piece + 1) * rowsPerPiece) {
-                        let start = input + row * rowLength
-                        for j in 0..<period {
-                            accumulator[j] += inner == 1 ? Double(start[j]) : VectorLoop.sum(start + j * inner, count: inner)
-                        }
-                    }
-                }
-            }
-        }
-        return try partials.withUnsafeBufferPointer { partial in
-            try generate([period], costPerItem: pieces) { j in
-                var total = 0.0
-                for piece in 0..<pieces { total += partial[piece * period + j] }
-                return Float(total)
-            }
+        let pieces = BroadcastPieces(count: x.count, broadcast: broadcast)
+        return try pieces.total(on: self) { piece, accumulator in
+            for row in pieces.rows(of: piece) { pieces.accumulate(input + row * pieces.rowLength, into: accumulator) }
         }
     }
 
@@ -111,6 +88,57 @@ extension CPUBackend {
             var largest = row[0]
             for c in 1..<max(columns, 1) where !largest.isNaN && !(row[c] <= largest) { largest = row[c] }
             return largest
+        }
+    }
+}
+
+/// The fixed partition of the deterministic broadcast sums (`sumBroadcast` and the fused
+/// kernels that end in one): `x` viewed as rows of `inner · period` elements, the rows grouped
+/// into pieces of about `Parallel.reductionBlock` elements. Each piece sums its rows per `j` in
+/// `Double`, and the pieces are added in order, so the result does not depend on the thread
+/// count.
+struct BroadcastPieces {
+    let inner, period, rowLength, rows, rowsPerPiece, count: Int
+
+    /// The pieces of a tensor of `elements` values against a vector broadcast by `broadcast`.
+    init(count elements: Int, broadcast: Broadcast) {
+        inner = broadcast.inner
+        period = broadcast.period
+        rowLength = inner * period
+        rows = elements / rowLength
+        rowsPerPiece = max(1, Parallel.reductionBlock / rowLength)
+        count = (rows + rowsPerPiece - 1) / rowsPerPiece
+    }
+
+    /// The rows of piece `piece`.
+    func rows(of piece: Int) -> Range<Int> { (piece * rowsPerPiece)..<min(rows, (piece + 1) * rowsPerPiece) }
+
+    /// `accumulator[j] += Σ_q row[j · inner + q]` for each `j` of one row.
+    @inline(__always)
+    func accumulate(_ row: UnsafePointer<Float>, into accumulator: UnsafeMutablePointer<Double>) {
+        for j in 0..<period {
+            accumulator[j] += inner == 1 ? Double(row[j]) : VectorLoop.sum(row + j * inner, count: inner)
+        }
+    }
+
+    /// `[period]` with `y[j] = Σ_piece partial(piece)[j]`, the pieces in order: `body(piece,
+    /// accumulator)` adds piece `piece`'s terms into its zeroed `[period]` accumulator, pieces in
+    /// parallel (`costPerElement` is the work per element of `x`).
+    @inline(__always)
+    func total(on backend: CPUBackend, costPerElement: Int = 1,
+               _ body: (_ piece: Int, _ accumulator: UnsafeMutablePointer<Double>) -> Void) throws -> Tensor {
+        var partials = [Double](repeating: 0, count: count * period)
+        partials.withUnsafeMutableBufferPointer { partial in
+            Parallel.forEachChunk(count, costPerItem: rowsPerPiece * rowLength * costPerElement) { range in
+                for piece in range { body(piece, partial.baseAddress! + piece * period) }
+            }
+        }
+        return try partials.withUnsafeBufferPointer { partial in
+            try backend.generate([period], costPerItem: count) { j in
+                var sum = 0.0
+                for piece in 0..<count { sum += partial[piece * period + j] }
+                return Float(sum)
+            }
         }
     }
 }

@@ -12,9 +12,7 @@ enum Parallel {
     /// Calls `body(range)` on disjoint ranges covering `0..<count`, in parallel when
     /// `count · costPerItem` (roughly, in floating-point operations) is large enough.
     static func forEachChunk(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
-        let minimumWorkPerChunk = 32_768
-        let total = count * max(costPerItem, 1)
-        let chunks = min(threadCount, count, max(1, total / minimumWorkPerChunk))
+        let chunks = chunkCount(count, costPerItem: costPerItem)
         if chunks <= 1 {
             if count > 0 { body(0..<count) }
             return
@@ -24,5 +22,12 @@ enum Parallel {
             let end = count * (chunk + 1) / chunks
             if start < end { body(start..<end) }
         }
+    }
+
+    /// The number of pieces `forEachChunk` splits `count` items into: one per thread at most,
+    /// each with at least 32,768 operations of work (`costPerItem` per item), and at least one.
+    static func chunkCount(_ count: Int, costPerItem: Int = 1) -> Int {
+        let minimumWorkPerChunk = 32_768
+        return min(threadCount, count, max(1, count * max(costPerItem, 1) / minimumWorkPerChunk))
     }
 }

@@ -32,6 +32,9 @@ public enum UnaryOp: Hashable, Sendable, CaseIterable {
     /// The slope of `leakyRelu` for negative inputs.
     public static let leakySlope: Float = 0.2
 
+    /// The ops that serve as activations: the `Activation` layer's and the fused bias-activation kernel's.
+    public static let activations: [UnaryOp] = [.relu, .leakyRelu, .tanh, .sigmoid, .softplus]
+
     /// A stable small integer for device kernels (the `op` argument of `unary` in `Kernels/elementwise.cl`).
     public var code: Int32 { Int32(UnaryOp.allCases.firstIndex(of: self)!) }
 

@@ -120,6 +120,13 @@ public protocol Backend: BackendPrimitives {
     func _gruCellBackward(_ inputGates: Tensor, _ hiddenGates: Tensor, _ hidden: Tensor,
                           _ gradOutput: Tensor) throws -> (inputGates: Tensor, hiddenGates: Tensor, hidden: Tensor)
 
+    func _biasActivation(_ x: Tensor, _ bias: Tensor, _ activation: UnaryOp, broadcast: Broadcast) throws -> Tensor
+    func _biasActivationBackward(_ x: Tensor, _ bias: Tensor, _ activation: UnaryOp, _ gradOutput: Tensor,
+                                 broadcast: Broadcast) throws -> (input: Tensor, bias: Tensor)
+    func _batchNormStatistics(_ x: Tensor, broadcast: Broadcast) throws -> (mean: Tensor, variance: Tensor)
+    func _batchNormStatisticsBackward(_ x: Tensor, _ mean: Tensor, _ gradMean: Tensor, _ gradVariance: Tensor,
+                                      broadcast: Broadcast) throws -> Tensor
+
     func _sgdStep(_ parameter: Tensor, _ gradient: Tensor, _ velocity: Tensor, _ configuration: SGDConfiguration) throws
     func _adamStep(_ parameter: Tensor, _ gradient: Tensor, _ firstMoment: Tensor, _ secondMoment: Tensor,
                    _ configuration: AdamConfiguration, biasCorrection1: Float, biasCorrection2: Float) throws

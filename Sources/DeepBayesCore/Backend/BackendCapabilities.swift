@@ -24,6 +24,7 @@ public enum FusedKernel: String, Sendable, CaseIterable, Comparable {
     case sampleGaussian, sampleGaussianBackward, sampleLocal, sampleLocalBackward
     case klGaussian, klGaussianBackward, mixtureKL, mixtureKLBackward, klStandardNormal, klStandardNormalBackward
     case sliceColumns, placeColumns, lstmCell, lstmCellBackward, gruCell, gruCellBackward
+    case biasActivation, biasActivationBackward, batchNormStatistics, batchNormStatisticsBackward
     case sgdStep, adamStep, movingAverageStep, runningStatisticsUpdate
 
     public static func < (a: FusedKernel, b: FusedKernel) -> Bool {

@@ -24,7 +24,7 @@ public struct Variable {
 /// that is a constant, such as the input batch of the first layer.
 ///
 /// Operations live in extensions, one file per family (`Tape+Arithmetic`, `Tape+LinearAlgebra`,
-/// `Tape+Softmax`, `Tape+Losses`, `Tape+Bayesian`, `Tape+Recurrent`).
+/// `Tape+Softmax`, `Tape+Losses`, `Tape+Bayesian`, `Tape+Recurrent`, `Tape+Layers`).
 public final class Tape {
     /// The backend every recorded tensor lives on.
     public let backend: any Backend

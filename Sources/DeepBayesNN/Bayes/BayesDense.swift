@@ -4,7 +4,7 @@ import DeepBayesCore
 /// `N(μ, softplus(ρ)²)` over every weight (`[inputs, outputs]`) and bias, a prior, and an
 /// estimator. Each sampling forward pass adds its KL term to the `ForwardContext`; see
 /// `BayesianObjective` for how that KL enters the minibatch loss.
-public final class BayesDense: Layer {
+public final class BayesDense: BiasActivationLayer {
     /// The default initial `ρ`: `σ = softplus(-4) ≈ 0.018`, small beside the weights but
     /// large enough that predictions visibly vary between samples.
     public static let defaultRhoInitial: Float = -4
@@ -24,8 +24,8 @@ public final class BayesDense: Layer {
         self.estimator = estimator
     }
 
-    public func callAsFunction(_ input: Variable, _ context: ForwardContext) throws -> Variable {
-        try core.forward(input, context) { x, w in try context.tape.matmul(x, w) }
+    public func callAsFunction(_ input: Variable, _ context: ForwardContext, activation: UnaryOp?) throws -> Variable {
+        try core.forward(input, context, activation: activation) { x, w in try context.tape.matmul(x, w) }
     }
 
     public var namedParameters: [NamedParameter] { core.namedParameters }
@@ -35,7 +35,7 @@ public final class BayesDense: Layer {
 /// (`[outChannels, inChannels, kh, kw]`) and bias, as `BayesDense` does for matrices.
 /// Local reparameterization works here too: the convolution is linear in the filter. Flipout
 /// is for dense layers only (its signs here would need per-channel broadcasting).
-public final class BayesConv2D: Layer {
+public final class BayesConv2D: BiasActivationLayer {
     public let weight: GaussianPosterior
     public let bias: GaussianPosterior
     public let prior: WeightPrior
@@ -58,8 +58,8 @@ public final class BayesConv2D: Layer {
         self.window = window
     }
 
-    public func callAsFunction(_ input: Variable, _ context: ForwardContext) throws -> Variable {
-        try core.forward(input, context) { x, w in
+    public func callAsFunction(_ input: Variable, _ context: ForwardContext, activation: UnaryOp?) throws -> Variable {
+        try core.forward(input, context, activation: activation) { x, w in
             try context.tape.conv2d(x, w, stride: window.stride, padding: window.padding)
         }
     }

@@ -58,32 +58,35 @@ struct BayesianLinearCore {
     let prior: WeightPrior
     let estimator: BayesianEstimator
 
-    /// `map(x, w) + b` with sampled `w` and `b`, adding the KL of both to the context when it
-    /// samples. `map` is linear in `w`, so local reparameterization samples `map(x, μ) + μ_b`
-    /// with variance `map(x², σ²) + σ_b²`.
-    func forward(_ input: Variable, _ context: ForwardContext, map: (Variable, Variable) throws -> Variable) throws -> Variable {
+    /// `activation(map(x, w) + b)` (no activation when nil) with sampled `w` and `b`, adding
+    /// the KL of both to the context when it samples; the activation is fused into the bias add
+    /// where that add is the last step. `map` is linear in `w`, so local reparameterization
+    /// samples `map(x, μ) + μ_b` with variance `map(x², σ²) + σ_b²`, and the activation follows
+    /// that sample.
+    func forward(_ input: Variable, _ context: ForwardContext, activation: UnaryOp?,
+                 map: (Variable, Variable) throws -> Variable) throws -> Variable {
         let tape = context.tape
         guard context.samplesWeights else {
-            return try tape.add(map(input, tape.watch(weight.mu)), tape.watch(bias.mu), alongAxis: 1)
+            return try tape.addBias(map(input, tape.watch(weight.mu)), tape.watch(bias.mu), activation: activation)
         }
         switch estimator {
         case .reparameterization:
             let w = try weight.sample(context), b = try bias.sample(context)
-            let output = try tape.add(map(input, w), b, alongAxis: 1)
+            let output = try tape.addBias(map(input, w), b, activation: activation)
             context.addKL(try tape.add(weight.kl(prior: prior, sample: w, context), bias.kl(prior: prior, sample: b, context)))
             return output
         case .localReparameterization:
             let mean = try tape.add(map(input, tape.watch(weight.mu)), tape.watch(bias.mu), alongAxis: 1)
             let variance = try tape.add(map(tape.apply(.square, input), weight.variance(context)), bias.variance(context), alongAxis: 1)
-            let output = try tape.sampleLocal(mean: mean, variance: variance, random: context.nextRandomStream())
+            let sample = try tape.sampleLocal(mean: mean, variance: variance, random: context.nextRandomStream())
             context.addKL(try tape.add(weight.kl(prior: prior, sample: nil, context), bias.kl(prior: prior, sample: nil, context)))
-            return output
+            return try activation.map { try tape.apply($0, sample) } ?? sample
         case .flipout:
             let w = try weight.sample(context), b = try bias.sample(context)
             let perturbation = try tape.subtract(w, tape.watch(weight.mu))
             let mean = try map(input, tape.watch(weight.mu))
             let noise = try map(tape.multiply(input, randomSigns(input.shape, context)), perturbation)
-            let output = try tape.add(tape.add(mean, tape.multiply(noise, randomSigns(noise.shape, context))), b, alongAxis: 1)
+            let output = try tape.addBias(tape.add(mean, tape.multiply(noise, randomSigns(noise.shape, context))), b, activation: activation)
             context.addKL(try tape.add(weight.kl(prior: prior, sample: w, context), bias.kl(prior: prior, sample: b, context)))
             return output
         }

@@ -6,7 +6,7 @@ public final class Activation: Layer {
 
     /// Throws for ops that are not activations (`exp`, `log`, ...).
     public init(_ function: UnaryOp) throws {
-        guard [.relu, .leakyRelu, .tanh, .sigmoid, .softplus].contains(function) else {
+        guard UnaryOp.activations.contains(function) else {
             throw DeepBayesError.invalidArgument(operation: "Activation", reason: "\(function) is not an activation")
         }
         self.function = function

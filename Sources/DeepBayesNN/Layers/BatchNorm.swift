@@ -2,8 +2,10 @@ import DeepBayesCore
 
 /// Batch normalization (Ioffe & Szegedy 2015) over axis 1 of `[N, F]` or `[N, C, H, W]`:
 /// `y = γ·(x - μ)/√(σ² + ε) + β`, with the batch's mean and (biased) variance per feature while
-/// training, and running averages `r ← (1-m)·r + m·batch` (unbiased variance) at inference.
-public final class BatchNorm: Layer {
+/// training (one fused kernel, `Tape.batchNormStatistics`), and running averages
+/// `r ← (1-m)·r + m·batch` (unbiased variance) at inference. The shift `β` is the last step,
+/// so an activation after the layer fuses with it.
+public final class BatchNorm: BiasActivationLayer {
     public let scale: Parameter
     public let shift: Parameter
     public let runningMean: Parameter
@@ -20,7 +22,7 @@ public final class BatchNorm: Layer {
         self.epsilon = epsilon
     }
 
-    public func callAsFunction(_ input: Variable, _ context: ForwardContext) throws -> Variable {
+    public func callAsFunction(_ input: Variable, _ context: ForwardContext, activation: UnaryOp?) throws -> Variable {
         guard input.shape.rank >= 2, input.shape[1] == scale.shape[0] else {
             throw DeepBayesError.shapeMismatch(operation: "BatchNorm", reason: "input \(input.shape) must have \(scale.shape[0]) features on axis 1")
         }
@@ -28,9 +30,8 @@ public final class BatchNorm: Layer {
         let normalized: Variable
         if context.mode == .training {
             let perFeature = Float(input.value.count / scale.shape[0])
-            let mean = try tape.scaled(tape.sum(input, keepingAxis: 1), by: 1 / perFeature)
+            let (mean, variance) = try tape.batchNormStatistics(input)
             let centered = try tape.subtract(input, mean, alongAxis: 1)
-            let variance = try tape.scaled(tape.sum(tape.apply(.square, centered), keepingAxis: 1), by: 1 / perFeature)
             let deviation = try tape.apply(.sqrt, tape.scaled(variance, by: 1, plus: epsilon))
             normalized = try tape.combine(.divide, centered, deviation, alongAxis: 1)
             try updateRunningStatistics(mean: mean.value, variance: variance.value, count: perFeature, context.backend)
@@ -40,7 +41,7 @@ public final class BatchNorm: Layer {
             normalized = try tape.combine(.divide, tape.subtract(input, tape.constant(runningMean.value), alongAxis: 1),
                                           tape.constant(deviation), alongAxis: 1)
         }
-        return try tape.add(tape.multiply(normalized, tape.watch(scale), alongAxis: 1), tape.watch(shift), alongAxis: 1)
+        return try tape.addBias(tape.multiply(normalized, tape.watch(scale), alongAxis: 1), tape.watch(shift), activation: activation)
     }
 
     /// `r ← r + m·(batch - r)` for the mean and the unbiased variance, in place, one fused kernel.

@@ -27,7 +27,7 @@ public struct ConvolutionWindow: Hashable, Sendable {
 
 /// A 2-D convolution over NCHW images with an `[outChannels, inChannels, kh, kw]` filter and a
 /// per-channel bias.
-public final class Conv2D: Layer {
+public final class Conv2D: BiasActivationLayer {
     public let filter: Parameter
     public let bias: Parameter
     public let window: ConvolutionWindow
@@ -40,10 +40,10 @@ public final class Conv2D: Layer {
         bias = try initializer.constant([outChannels], 0)
     }
 
-    public func callAsFunction(_ input: Variable, _ context: ForwardContext) throws -> Variable {
+    public func callAsFunction(_ input: Variable, _ context: ForwardContext, activation: UnaryOp?) throws -> Variable {
         let tape = context.tape
         let y = try tape.conv2d(input, tape.watch(filter), stride: window.stride, padding: window.padding)
-        return try tape.add(y, tape.watch(bias), alongAxis: 1)
+        return try tape.addBias(y, tape.watch(bias), activation: activation)
     }
 
     public var namedParameters: [NamedParameter] { [NamedParameter("filter", filter), NamedParameter("bias", bias)] }
@@ -52,7 +52,7 @@ public final class Conv2D: Layer {
 /// A transposed 2-D convolution (the DCGAN generator's upsampling): the adjoint of a
 /// `Conv2D` with filter `[inChannels, outChannels, kh, kw]`. An `H×W` input becomes
 /// `((H-1)·s - 2p + kh) × ((W-1)·s - 2p + kw)`.
-public final class ConvTranspose2D: Layer {
+public final class ConvTranspose2D: BiasActivationLayer {
     public let filter: Parameter
     public let bias: Parameter
     public let window: ConvolutionWindow
@@ -75,11 +75,11 @@ public final class ConvTranspose2D: Layer {
         return try Shape.validated([input[0], filter.shape[1], height, width], for: "ConvTranspose2D")
     }
 
-    public func callAsFunction(_ input: Variable, _ context: ForwardContext) throws -> Variable {
+    public func callAsFunction(_ input: Variable, _ context: ForwardContext, activation: UnaryOp?) throws -> Variable {
         let tape = context.tape
         let y = try tape.convTranspose2d(input, tape.watch(filter), outputShape: outputShape(for: input.shape),
                                          stride: window.stride, padding: window.padding)
-        return try tape.add(y, tape.watch(bias), alongAxis: 1)
+        return try tape.addBias(y, tape.watch(bias), activation: activation)
     }
 
     public var namedParameters: [NamedParameter] { [NamedParameter("filter", filter), NamedParameter("bias", bias)] }

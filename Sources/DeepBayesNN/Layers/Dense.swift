@@ -1,7 +1,7 @@
 import DeepBayesCore
 
 /// A fully connected layer `y = x·W + b` for `[N, inputs]` inputs, `W` stored `[inputs, outputs]`.
-public final class Dense: Layer {
+public final class Dense: BiasActivationLayer {
     public let weight: Parameter
     public let bias: Parameter
 
@@ -11,9 +11,9 @@ public final class Dense: Layer {
         bias = try initializer.constant([outputs], 0)
     }
 
-    public func callAsFunction(_ input: Variable, _ context: ForwardContext) throws -> Variable {
+    public func callAsFunction(_ input: Variable, _ context: ForwardContext, activation: UnaryOp?) throws -> Variable {
         let tape = context.tape
-        return try tape.add(tape.matmul(input, tape.watch(weight)), tape.watch(bias), alongAxis: 1)
+        return try tape.addBias(tape.matmul(input, tape.watch(weight)), tape.watch(bias), activation: activation)
     }
 
     public var namedParameters: [NamedParameter] { [NamedParameter("weight", weight), NamedParameter("bias", bias)] }

@@ -24,8 +24,21 @@ public final class Sequential: Layer {
         self.layers = layers
     }
 
+    /// The layers in order; a `BiasActivationLayer` followed by an `Activation` runs as one
+    /// step, the activation fused into its bias add.
     public func callAsFunction(_ input: Variable, _ context: ForwardContext) throws -> Variable {
-        try layers.reduce(input) { x, layer in try layer(x, context) }
+        var x = input, index = layers.startIndex
+        while index < layers.endIndex {
+            if let biased = layers[index] as? any BiasActivationLayer, index + 1 < layers.endIndex,
+               let activation = layers[index + 1] as? Activation {
+                x = try biased(x, context, activation: activation.function)
+                index += 2
+            } else {
+                x = try layers[index](x, context)
+                index += 1
+            }
+        }
+        return x
     }
 
     public var namedParameters: [NamedParameter] {

@@ -100,6 +100,21 @@ extension Backend {
         try FusedDefaults.gruCellBackward(inputGates, hiddenGates, hidden, gradOutput, on: self)
     }
 
+    public func _biasActivation(_ x: Tensor, _ bias: Tensor, _ activation: UnaryOp, broadcast: Broadcast) throws -> Tensor {
+        try FusedDefaults.biasActivation(x, bias, activation, broadcast: broadcast, on: self)
+    }
+    public func _biasActivationBackward(_ x: Tensor, _ bias: Tensor, _ activation: UnaryOp, _ gradOutput: Tensor,
+                                        broadcast: Broadcast) throws -> (input: Tensor, bias: Tensor) {
+        try FusedDefaults.biasActivationBackward(x, bias, activation, gradOutput, broadcast: broadcast, on: self)
+    }
+    public func _batchNormStatistics(_ x: Tensor, broadcast: Broadcast) throws -> (mean: Tensor, variance: Tensor) {
+        try FusedDefaults.batchNormStatistics(x, broadcast: broadcast, on: self)
+    }
+    public func _batchNormStatisticsBackward(_ x: Tensor, _ mean: Tensor, _ gradMean: Tensor, _ gradVariance: Tensor,
+                                             broadcast: Broadcast) throws -> Tensor {
+        try FusedDefaults.batchNormStatisticsBackward(x, mean, gradMean, gradVariance, broadcast: broadcast, on: self)
+    }
+
     public func _sgdStep(_ parameter: Tensor, _ gradient: Tensor, _ velocity: Tensor, _ configuration: SGDConfiguration) throws {
         try FusedDefaults.sgdStep(parameter, gradient, velocity, configuration, on: self)
     }
