@@ -3,8 +3,10 @@ import DeepBayesCore
 /// `LayerKernels` (`Kernels/layers.cl`): the bias add with its activation and the gradient of
 /// the statistics, one work-item per 16 elements; the bias add's gradient and batch
 /// normalization's statistics, one work-group of `featureGroup` work-items per feature of
-/// axis 1 (the bias sum fused into the gradient's kernel). A device whose groups cannot be that
-/// large runs those two by their `FusedDefaults`.
+/// axis 1 (the bias sum fused into the gradient's kernel). Those two run by their
+/// `FusedDefaults` where `featureGroupReductions` is off (CPU devices, where PoCL runs a barrier
+/// per work-item and thousands of small groups cost more than the launch they save) or the
+/// device's groups cannot be that large.
 ///
 /// Fusing the bias sum costs no parallelism: the `sumBroadcast` it replaces runs one work-item
 /// per feature, the fused kernel `featureGroup` of them per feature, and its gradient, written
@@ -64,8 +66,10 @@ extension OpenCLBackend {
         return gradInput
     }
 
-    /// Whether kernel `name` of `layers.cl` runs in groups of `featureGroup` on this device.
+    /// Whether kernel `name` of `layers.cl` runs in groups of `featureGroup` here: when
+    /// `featureGroupReductions` is on and the device and the kernel allow groups that large.
     private func fitsFeatureGroup(_ name: String) throws -> Bool {
+        guard featureGroupReductions else { return false }
         lock.lock()
         defer { lock.unlock() }
         return try workGroupOverflow(Self.featureGroup, kernel: try programs.kernel(.layers, name, options: Self.layerOptions)) == nil

@@ -21,6 +21,11 @@ public final class OpenCLBackend: Backend {
     /// the device. Tests set it to run every candidate.
     var blockedConfiguration: GemmConfiguration?
 
+    /// Whether the bias add's gradient and the batch statistics run as one work-group per
+    /// feature (`Kernels/layers.cl`); otherwise by their `FusedDefaults`. On by default off CPU
+    /// devices (`OpenCLDevice.prefersFeatureGroupReductions`); either way is correct.
+    public var featureGroupReductions: Bool
+
     var device: OpenCLDevice { runtime.device }
     var context: cl_context { runtime.context }
     var queue: cl_command_queue { runtime.queue }
@@ -36,6 +41,7 @@ public final class OpenCLBackend: Backend {
     init(runtime: OpenCLRuntime) {
         self.runtime = runtime
         matmulStrategy = runtime.device.isCPU ? .panels : .blocked
+        featureGroupReductions = runtime.device.prefersFeatureGroupReductions
     }
 
     /// The registry entry for `--device opencl` (the first GPU, else the first device) and
@@ -71,10 +77,14 @@ public final class OpenCLBackend: Backend {
     /// The device's name, kind, platform and OpenCL version.
     public var deviceDescription: String { "\(device.name) (\(device.kind.rawValue), \(device.platformName), \(device.version))" }
 
-    /// The device's kind, memory and work-group limits, and `nativeKernels`.
-    public var capabilities: BackendCapabilities { device.capabilities }
+    /// The device's kind, memory and work-group limits, and the fused kernels it runs natively.
+    public var capabilities: BackendCapabilities { device.capabilities(featureGroupReductions: featureGroupReductions) }
 
     /// The fused kernels this backend runs as its own OpenCL kernels: all but `expand` and
-    /// `runningStatisticsUpdate`, which use `FusedDefaults`.
-    public static let nativeKernels = Set(FusedKernel.allCases).subtracting([.expand, .runningStatisticsUpdate])
+    /// `runningStatisticsUpdate`, which use `FusedDefaults`, and without `featureGroupReductions`
+    /// the two per-feature ones, `biasActivationBackward` and `batchNormStatistics`.
+    static func nativeKernels(featureGroupReductions: Bool) -> Set<FusedKernel> {
+        let composed: Set<FusedKernel> = featureGroupReductions ? [] : [.biasActivationBackward, .batchNormStatistics]
+        return Set(FusedKernel.allCases).subtracting(composed.union([.expand, .runningStatisticsUpdate]))
+    }
 }

@@ -40,18 +40,23 @@ struct OpenCLDevice {
         return .other
     }
 
-    /// The device's typed facts. OpenCL 1.2 has no portable query for free memory, so
-    /// `freeMemoryBytes` is nil.
-    var capabilities: BackendCapabilities {
+    /// Whether a new backend on this device runs the per-feature reductions of `layers.cl` as
+    /// work-groups (`OpenCLBackend.featureGroupReductions`): everywhere but on CPU devices.
+    var prefersFeatureGroupReductions: Bool { !isCPU }
+
+    /// The device's typed facts, with the native kernels of a backend whose
+    /// `featureGroupReductions` is as given (by default, as on a new backend). OpenCL 1.2 has no portable query for free memory, so `freeMemoryBytes` is nil.
+    func capabilities(featureGroupReductions: Bool? = nil) -> BackendCapabilities {
         BackendCapabilities(deviceKind: kind, totalMemoryBytes: globalMemoryBytes, freeMemoryBytes: nil,
                             maximumAllocationBytes: maximumAllocationBytes, maximumWorkGroupSize: maximumWorkGroupSize,
-                            computeUnits: computeUnits, nativeKernels: OpenCLBackend.nativeKernels)
+                            computeUnits: computeUnits,
+                            nativeKernels: OpenCLBackend.nativeKernels(featureGroupReductions: featureGroupReductions ?? prefersFeatureGroupReductions))
     }
 
     /// The listing entry for selector `opencl:<index>`: the capabilities, plus the platform
     /// and the OpenCL version the device reports.
     func info(index: Int) -> DeviceInfo {
-        DeviceInfo(selector: "opencl:\(index)", name: name, capabilities: capabilities,
+        DeviceInfo(selector: "opencl:\(index)", name: name, capabilities: capabilities(),
                    details: [("platform", platformName), ("version", version), ("driver", driverVersion)])
     }
 }

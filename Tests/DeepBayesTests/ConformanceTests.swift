@@ -53,3 +53,30 @@ import Testing
         #expect(error <= kernel.tolerance, "tiled \(kernel.name): normalized error \(error) > \(kernel.tolerance)")
     }
 }
+
+/// The per-feature work-group kernels of `layers.cl` (the default off CPU devices) are checked
+/// on whatever OpenCL device is here, so they are tested on PoCL too: the layer cases against
+/// the reference.
+@Suite struct FeatureGroupReductionTests {
+    static let groupBackend: OpenCLBackend? = {
+        guard TestBackends.available["opencl"] != nil, let backend = try? OpenCLBackend.factory.make(nil) as? OpenCLBackend else { return nil }
+        backend.featureGroupReductions = true
+        return backend
+    }()
+
+    @Test(.enabled(if: groupBackend != nil, "no OpenCL device here"), arguments: KernelCases.layers)
+    func featureGroupKernelsMatchReference(kernel: KernelCase) throws {
+        let got = try kernel.run(Self.groupBackend!)
+        let error = normalizedError(got, kernel.reference())
+        #expect(error <= kernel.tolerance, "work-group \(kernel.name): normalized error \(error) > \(kernel.tolerance)")
+    }
+
+    @Test(.enabled(if: groupBackend != nil, "no OpenCL device here"))
+    func capabilitiesSayWhichKernelsAreNative() throws {
+        let backend = try #require(Self.groupBackend)
+        #expect(backend.capabilities.nativeKernels.isSuperset(of: [.biasActivationBackward, .batchNormStatistics]))
+        let composed = try #require(try OpenCLBackend.factory.make(nil) as? OpenCLBackend)
+        composed.featureGroupReductions = false
+        #expect(composed.capabilities.nativeKernels.isDisjoint(with: [.biasActivationBackward, .batchNormStatistics]))
+    }
+}

@@ -1,6 +1,7 @@
 import DeepBayesBackendConformance
 import DeepBayesCore
 import DeepBayesNN
+import DeepBayesOpenCL
 import Testing
 
 /// The fused layer kernels (bias add with activation, batch statistics) beyond the conformance
@@ -10,9 +11,16 @@ import Testing
 @Suite struct FusedLayerTests {
     static let layerKernels: Set<FusedKernel> = [.biasActivation, .biasActivationBackward, .batchNormStatistics, .batchNormStatisticsBackward]
 
+    /// Backend `name` with every layer kernel native: on OpenCL with its work-group reductions
+    /// on, which are off by default on CPU devices such as PoCL.
+    static func layerBackend(_ name: String) -> any Backend {
+        if name == "opencl", let backend = FeatureGroupReductionTests.groupBackend { return backend }
+        return TestBackends.backend(name)
+    }
+
     @Test(arguments: TestBackends.names)
     func backendRunsTheLayerKernelsNatively(backendName: String) {
-        let native = TestBackends.backend(backendName).capabilities.nativeKernels
+        let native = Self.layerBackend(backendName).capabilities.nativeKernels
         #expect(Self.layerKernels.isSubset(of: native), "\(backendName) composes \(Self.layerKernels.subtracting(native))")
     }
 
@@ -25,7 +33,7 @@ import Testing
     /// (each side may be off by it).
     @Test(arguments: TestBackends.names)
     func nativeKernelsEqualTheirComposition(backendName: String) throws {
-        let backend = TestBackends.backend(backendName), composed = DefaultsOnlyBackend(backend)
+        let backend = Self.layerBackend(backendName), composed = DefaultsOnlyBackend(backend)
         for kernel in KernelCases.layers {
             let native = try kernel.run(backend), defaults = try kernel.run(composed)
             if backendName == "cpu" {
@@ -87,7 +95,7 @@ import Testing
     /// the layers carry forward: within 1e-4 of the largest magnitude.
     @Test(arguments: TestBackends.names)
     func fusedSequentialEqualsLayersOneByOne(backendName: String) throws {
-        let backend = TestBackends.backend(backendName)
+        let backend = Self.layerBackend(backendName)
         let fused = try Self.pass(Self.layers(backend), fused: true, on: backend)
         let unfused = try Self.pass(Self.layers(backend), fused: false, on: backend)
         #expect(fused.count == unfused.count)
@@ -122,7 +130,7 @@ import Testing
     /// order 10. The mean itself sums 512 values of 10⁴ in `Float` somewhere: within 0.01.
     @Test(arguments: TestBackends.names)
     func varianceSurvivesALargeMean(backendName: String) throws {
-        let backend = TestBackends.backend(backendName)
+        let backend = Self.layerBackend(backendName)
         var random = HostRandom(seed: 20)
         let x = random.array(512 * 2, -1, 1).map { $0 + 10_000 }
         let (mean, variance) = try backend.batchNormStatistics(backend.tensor(x, shape: [512, 2]))
