@@ -11,6 +11,7 @@ enum GradientChecks {
         ("softmax and losses", softmaxFamilyAndLosses), ("broadcast", broadcastGradientIsSumKeepingAxis),
         ("reparameterization", reparameterizationGradients), ("KL", klGradients),
         ("column slices", columnSliceIsAdjointOfPlacement), ("LSTM", lstmCellGradients), ("GRU", gruCellGradients),
+        ("sample with KL", sampleWithKLGradients),
     ]
 
     static func matmulGradientsAreTransposedProducts(_ backend: any Backend, _ report: inout ConformanceReport) throws {
@@ -169,5 +170,28 @@ enum GradientChecks {
         checkGradient(&report, "gruCell inputGates", got: try grads.inputGates.toArray(), x: x, upstream: r) { Reference.gruCell($0, uD, hD, width: width) }
         checkGradient(&report, "gruCell hiddenGates", got: try grads.hiddenGates.toArray(), x: u, upstream: r) { Reference.gruCell(xD, $0, hD, width: width) }
         checkGradient(&report, "gruCell hidden", got: try grads.hidden.toArray(), x: h, upstream: r) { Reference.gruCell(xD, uD, $0, width: width) }
+    }
+
+    /// `sampleWithKLBackward` for both priors against finite differences of `L = Σ r·w + u·kl`
+    /// in `μ` and in `ρ`, with `w = μ + softplus(ρ)·ε` for a fixed `ε`: the gradient through the
+    /// sample and through the KL (which, for the mixture, depends on the sample too) together.
+    static func sampleWithKLGradients(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 31)
+        let n = 30, shape: Shape = [n], upstream: Float = 0.8
+        let mu = random.array(n), rho = random.array(n, -6, 1), r = random.array(n)
+        let eps = try backend.randomNormal(shape, RandomStream(seed: 5, stream: 10))
+        let e = try eps.toArray().map(Double.init)
+        let (muD, rhoD) = (mu.map(Double.init), rho.map(Double.init))
+        for (prior, name) in [(WeightPrior.gaussian(sigma: 0.5), "gaussian"), (.scaleMixture(KernelCases.mixturePrior), "mixture")] {
+            let grads = try backend.sampleWithKLBackward(mu: backend.tensor(mu, shape: shape), rho: backend.tensor(rho, shape: shape), noise: eps,
+                                                         prior: prior, gradSample: backend.tensor(r, shape: shape),
+                                                         gradKL: backend.tensor([upstream], shape: .scalar))
+            func outputs(_ mu: [Double], _ rho: [Double]) -> [Double] {
+                let w = mu.indices.map { mu[$0] + Reference.softplus(rho[$0]) * e[$0] }
+                return w + [mu.indices.reduce(0.0) { $0 + KernelCases.klTerm(prior, w: w[$1], mu: mu[$1], rho: rho[$1]) }]
+            }
+            checkGradient(&report, "sampleWithKL \(name) mu", got: try grads.mu.toArray(), x: mu, upstream: r + [upstream]) { outputs($0, rhoD) }
+            checkGradient(&report, "sampleWithKL \(name) rho", got: try grads.rho.toArray(), x: rho, upstream: r + [upstream]) { outputs(muD, $0) }
+        }
     }
 }

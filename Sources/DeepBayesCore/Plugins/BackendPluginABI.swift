@@ -31,7 +31,7 @@ public enum BackendPluginABI {
     /// The SDK's plugin interface version. It changes whenever a type that crosses the
     /// boundary (the `Backend` protocols, `Tensor`, `BackendFactory`, `DeviceInfo`,
     /// `BackendCapabilities`, `DeepBayesError`, ...) changes its layout or requirements.
-    @_alwaysEmitIntoClient public static var sdkVersion: UInt32 { 2 }
+    @_alwaysEmitIntoClient public static var sdkVersion: UInt32 { 3 }
 
     /// The compiler this code is built with, as `(major, minor)`.
     @_alwaysEmitIntoClient public static var compilerVersion: (major: UInt32, minor: UInt32) {
