@@ -101,6 +101,68 @@ __kernel void mixture_kl_backward(__global const float *w, __global const float 
     store16(g * ((d * d - 1.0f) / sigma) * stable_sigmoid16(r), drho, i, n);
 }
 
+// sampleWithKL for the prior N(0, s^2): sample_gaussian's w and eps with kl_gaussian_terms'
+// terms (summed afterwards), each by the same expression as there.
+__kernel void sample_with_kl_gaussian(__global const float *mu, __global const float *rho, __global float *w, __global float *eps,
+                                      __global float *terms, int n, ulong seed, ulong stream, ulong first_block, float s) {
+    int t = get_global_id(0), i = 16 * t;
+    if (i >= n) return;
+    float16 e = philox_normal16(seed, stream, first_block + 4 * (ulong)t);
+    float16 m = load16(mu, i, n), sigma = stable_softplus16(load16(rho, i, n));
+    store16(e, eps, i, n);
+    store16(m + sigma * e, w, i, n);
+    store16(log(s) - log(sigma) + (sigma * sigma + m * m) / (2.0f * s * s) - 0.5f, terms, i, n);
+}
+
+// sampleWithKL for the scale-mixture prior: sample_gaussian's w and eps with mixture_kl_terms'
+// terms at this w (summed afterwards).
+__kernel void sample_with_kl_mixture(__global const float *mu, __global const float *rho, __global float *w, __global float *eps,
+                                     __global float *terms, int n, ulong seed, ulong stream, ulong first_block,
+                                     float pi, float s1, float s2) {
+    int t = get_global_id(0), i = 16 * t;
+    if (i >= n) return;
+    float16 e = philox_normal16(seed, stream, first_block + 4 * (ulong)t);
+    float16 m = load16(mu, i, n), sigma = stable_softplus16(load16(rho, i, n));
+    float16 wv = m + sigma * e;
+    store16(e, eps, i, n);
+    store16(wv, w, i, n);
+    float16 d = (wv - m) / sigma;
+    float16 r1, r2;
+    store16(-log(sigma) - 0.5f * d * d - mixture_log_prior(wv, pi, s1, s2, &r1, &r2), terms, i, n);
+}
+
+// Gradients of <gw, w> + g kl for the prior N(0, s^2), g = gout[0]:
+// dmu = g mu / s^2 + gw, drho = g (sigma / s^2 - 1 / sigma) sigmoid(rho) + gw eps sigmoid(rho).
+__kernel void sample_with_kl_gaussian_backward(__global const float *mu, __global const float *rho, __global const float *eps,
+                                               __global const float *gw, __global const float *gout,
+                                               __global float *dmu, __global float *drho, int n, float s) {
+    int i = 16 * get_global_id(0);
+    if (i >= n) return;
+    float g = gout[0];
+    float16 r = load16(rho, i, n), sigma = stable_softplus16(r), slope = stable_sigmoid16(r), gwv = load16(gw, i, n);
+    store16(g * load16(mu, i, n) / (s * s) + gwv, dmu, i, n);
+    store16(g * (sigma / (s * s) - 1.0f / sigma) * slope + gwv * load16(eps, i, n) * slope, drho, i, n);
+}
+
+// Gradients of <gw, w> + g kl for the scale-mixture prior, g = gout[0], at w = mu + sigma eps
+// recomputed as sample_with_kl_mixture computes it. log q(w) = -log sigma - eps^2 / 2 does not
+// depend on mu and has d/drho = -sigmoid(rho) / sigma, so with the prior's responsibilities:
+// dw = g w (r1 / s1^2 + r2 / s2^2) + gw, dmu = dw, drho = -g sigmoid(rho) / sigma + dw eps sigmoid(rho).
+__kernel void sample_with_kl_mixture_backward(__global const float *mu, __global const float *rho, __global const float *eps,
+                                              __global const float *gw, __global const float *gout,
+                                              __global float *dmu, __global float *drho, int n, float pi, float s1, float s2) {
+    int i = 16 * get_global_id(0);
+    if (i >= n) return;
+    float g = gout[0];
+    float16 r = load16(rho, i, n), sigma = stable_softplus16(r), slope = stable_sigmoid16(r), e = load16(eps, i, n);
+    float16 wv = load16(mu, i, n) + sigma * e;
+    float16 r1, r2;
+    mixture_log_prior(wv, pi, s1, s2, &r1, &r2);
+    float16 dw = g * (r1 * (wv / s1) / s1 + r2 * (wv / s2) / s2) + load16(gw, i, n);
+    store16(dw, dmu, i, n);
+    store16(-g / sigma * slope + dw * e * slope, drho, i, n);
+}
+
 // k[r] = -1/2 sum_d (1 + lv[r, d] - mu[r, d]^2 - e^{lv[r, d]}), one work-item per row.
 __kernel void kl_standard_normal(__global const float *mean, __global const float *logVariance, __global float *k, int rows, int cols) {
     int r = get_global_id(0);

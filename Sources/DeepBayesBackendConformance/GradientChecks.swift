@@ -12,6 +12,7 @@ enum GradientChecks {
         ("reparameterization", reparameterizationGradients), ("KL", klGradients),
         ("column slices", columnSliceIsAdjointOfPlacement), ("LSTM", lstmCellGradients), ("GRU", gruCellGradients),
         ("bias and activation", biasActivationGradients), ("batch statistics", batchNormStatisticsGradients),
+        ("sample with KL", sampleWithKLGradients),
     ]
 
     static func matmulGradientsAreTransposedProducts(_ backend: any Backend, _ report: inout ConformanceReport) throws {
@@ -212,6 +213,29 @@ enum GradientChecks {
                 let statistics = Reference.batchNormStatistics($0, broadcast)
                 return statistics.mean + statistics.variance
             }
+        }
+    }
+
+    /// `sampleWithKLBackward` for both priors against finite differences of `L = Σ r·w + u·kl`
+    /// in `μ` and in `ρ`, with `w = μ + softplus(ρ)·ε` for a fixed `ε`: the gradient through the
+    /// sample and through the KL (which, for the mixture, depends on the sample too) together.
+    static func sampleWithKLGradients(_ backend: any Backend, _ report: inout ConformanceReport) throws {
+        var random = HostRandom(seed: 31)
+        let n = 30, shape: Shape = [n], upstream: Float = 0.8
+        let mu = random.array(n), rho = random.array(n, -6, 1), r = random.array(n)
+        let eps = try backend.randomNormal(shape, RandomStream(seed: 5, stream: 10))
+        let e = try eps.toArray().map(Double.init)
+        let (muD, rhoD) = (mu.map(Double.init), rho.map(Double.init))
+        for (prior, name) in [(WeightPrior.gaussian(sigma: 0.5), "gaussian"), (.scaleMixture(KernelCases.mixturePrior), "mixture")] {
+            let grads = try backend.sampleWithKLBackward(mu: backend.tensor(mu, shape: shape), rho: backend.tensor(rho, shape: shape), noise: eps,
+                                                         prior: prior, gradSample: backend.tensor(r, shape: shape),
+                                                         gradKL: backend.tensor([upstream], shape: .scalar))
+            func outputs(_ mu: [Double], _ rho: [Double]) -> [Double] {
+                let w = mu.indices.map { mu[$0] + Reference.softplus(rho[$0]) * e[$0] }
+                return w + [mu.indices.reduce(0.0) { $0 + KernelCases.klTerm(prior, w: w[$1], mu: mu[$1], rho: rho[$1]) }]
+            }
+            checkGradient(&report, "sampleWithKL \(name) mu", got: try grads.mu.toArray(), x: mu, upstream: r + [upstream]) { outputs($0, rhoD) }
+            checkGradient(&report, "sampleWithKL \(name) rho", got: try grads.rho.toArray(), x: rho, upstream: r + [upstream]) { outputs(muD, $0) }
         }
     }
 }

@@ -2,7 +2,8 @@ import DeepBayesCore
 import Foundation
 
 /// `BayesianKernels`: reparameterized sampling and the KL terms of Bayes by Backprop and the
-/// VAE, 16 elements at a time with `VectorMath`. Posterior scales are `σ = softplus(ρ)`, with
+/// VAE, and the two fused as one weight tensor's sample with its KL (`sampleWithKL`), 16
+/// elements at a time with `VectorMath`. Posterior scales are `σ = softplus(ρ)`, with
 /// `log σ` and `sigmoid(ρ)` from the same exponential (`Softplus`); `log σ` is finite however
 /// negative `ρ` is. Sampling kernels write each tile of the sample right after drawing its
 /// noise (`drawTiles`), while the noise is in L1. Scalar KL sums use
@@ -92,6 +93,68 @@ extension CPUBackend {
         let step = MixtureKLGradient(sample: w, mu: m, rho: r, grad: g, mixture: mixture, outSample: outSample, outMu: outMu, outRho: outRho)
         Parallel.forEachChunk(sample.count, costPerItem: 120) { range in VectorLoop.forEach(range, step) }
         return (gradSample, gradMu, gradRho)
+    }
+
+    /// `sampleGaussian`'s sample and noise and `klGaussian`'s or `mixtureKL`'s sum in one
+    /// parallel pass (see `sampledKLSum`), each result equal to the unfused kernel's bit for bit.
+    public func _sampleWithKL(_ mu: Tensor, _ rho: Tensor, prior: WeightPrior, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor, kl: Tensor) {
+        let m = try values(mu), r = try values(rho)
+        let (noise, e) = try makeTensor(mu.shape), (sample, out) = try makeTensor(mu.shape)
+        let draw = GaussianSample(mu: m, rho: r, noise: e)
+        let total: Double
+        switch prior {
+        case let .gaussian(s):
+            let term = GaussianKLTerm(mu: m, rho: r, logPriorSigma: Foundation.log(s), halfPrecision: 1 / (2 * s * s))
+            total = Self.sampledKLSum(mu.count, random, draw, into: out, noise: e, costPerElement: 60, term)
+        case let .scaleMixture(mixture):
+            let term = MixtureKLTerm(sample: out, mu: m, rho: r, mixture: MixtureLogDensity(mixture))
+            total = Self.sampledKLSum(mu.count, random, draw, into: out, noise: e, costPerElement: 120, term)
+        }
+        return (sample, noise, try generate(.scalar, costPerItem: 1) { _ in Float(total) })
+    }
+
+    /// Draws the noise and writes the sample of every reduction block of `Parallel.deterministicSum`
+    /// (its `Parallel.reductionBlock` elements are whole tiles of `drawTiles`), then sums the
+    /// block's KL terms while they are in cache: the blocks, terms and order of the unfused
+    /// kernels' sums, so the total is theirs exactly. `costPerElement` is the work of both.
+    private static func sampledKLSum<Term: VectorTerm>(_ count: Int, _ random: RandomStream, _ draw: GaussianSample,
+                                                       into out: UnsafeMutablePointer<Float>, noise e: UnsafeMutablePointer<Float>,
+                                                       costPerElement: Int, _ term: Term) -> Double {
+        let tileElements = 64 * tileGroups, groupCount = groupCount(count)
+        precondition(Parallel.reductionBlock % tileElements == 0, "a reduction block must hold whole tiles")
+        let tileCount = (groupCount + tileGroups - 1) / tileGroups
+        return Parallel.deterministicSum(count, costPerItem: costPerElement + normalCostPerGroup / 64) { range in
+            let first = range.lowerBound / tileElements
+            drawTiles(first..<min(tileCount, first + Parallel.reductionBlock / tileElements), groupCount: groupCount, random) { groups, words in
+                storeNormals(groups, words, e, count: count)
+                VectorLoop.store((64 * groups.lowerBound)..<min(count, 64 * groups.upperBound), into: out, draw)
+            }
+            return VectorLoop.sum(range, term)
+        }
+    }
+
+    /// `∂L/∂μ = g·μ/s² + ∂L/∂w` and `∂L/∂ρ = g·(σ²/s² - 1)·sigmoid(ρ)/σ + ∂L/∂w·ε·sigmoid(ρ)` for
+    /// the Gaussian prior, each term the unfused kernels' expression, so the results equal the
+    /// unfused tape's bit for bit. For the mixture `δw = g·w·(r₁/σ₁² + r₂/σ₂²) + ∂L/∂w`,
+    /// `∂L/∂μ = δw`, `∂L/∂ρ = -g·sigmoid(ρ)/σ + δw·ε·sigmoid(ρ)` (the posterior terms cancelled
+    /// exactly, see `FusedDefaults.sampleWithKLBackward`) at `w = μ + softplus(ρ)·ε` recomputed
+    /// as the forward pass computed it.
+    public func _sampleWithKLBackward(_ mu: Tensor, _ rho: Tensor, _ noise: Tensor, prior: WeightPrior,
+                                      _ gradSample: Tensor, _ gradKL: Tensor) throws -> (mu: Tensor, rho: Tensor) {
+        let m = try values(mu), r = try values(rho), e = try values(noise), gw = try values(gradSample), g = try scalarValue(gradKL)
+        let (gradMu, outMu) = try makeTensor(mu.shape), (gradRho, outRho) = try makeTensor(mu.shape)
+        switch prior {
+        case let .gaussian(s):
+            let precision = 1 / (s * s)
+            let step = GaussianSampleKLGradient(mu: m, rho: r, noise: e, gradSample: gw, gradKL: g, precision: precision,
+                                                gradPrecision: g * precision, outMu: outMu, outRho: outRho)
+            Parallel.forEachChunk(mu.count, costPerItem: 50) { range in VectorLoop.forEach(range, step) }
+        case let .scaleMixture(mixture):
+            let step = MixtureSampleKLGradient(mu: m, rho: r, noise: e, gradSample: gw, gradKL: g, mixture: MixtureLogDensity(mixture),
+                                               outMu: outMu, outRho: outRho)
+            Parallel.forEachChunk(mu.count, costPerItem: 130) { range in VectorLoop.forEach(range, step) }
+        }
+        return (gradMu, gradRho)
     }
 
     /// `k[r] = -½ Σ_d (1 + λ - μ² - e^λ)`, shape `[N]`, each row summed by `VectorLoop.sum`.
@@ -211,6 +274,41 @@ private struct MixtureKLGradient: VectorStep {
         outMu.store(grad * zOverSigma, at: i, lanes: n)
         outSample.store(grad * (weight * mixture.precision(weight) - zOverSigma), at: i, lanes: n)
         outRho.store(grad * (z * z - 1) * inverseSigma * softplus.sigmoid, at: i, lanes: n)
+    }
+}
+
+/// The two `sampleWithKLBackward` gradients of 16 elements for a Gaussian prior.
+private struct GaussianSampleKLGradient: VectorStep {
+    let mu, rho, noise, gradSample: UnsafePointer<Float>
+    /// The upstream gradient of the KL, `1/s²` and their product.
+    let gradKL, precision, gradPrecision: Float
+    let outMu, outRho: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    func run(_ i: Int, _ n: Int) {
+        let softplus = Softplus(rho.vector(at: i, lanes: n)), g = gradSample.vector(at: i, lanes: n)
+        let sigma = softplus.value
+        outMu.store(gradPrecision * mu.vector(at: i, lanes: n) + g, at: i, lanes: n)
+        let klSlope = gradKL * (sigma * sigma * precision - 1) * softplus.sigmoid / sigma
+        outRho.store(klSlope + g * noise.vector(at: i, lanes: n) * softplus.sigmoid, at: i, lanes: n)
+    }
+}
+
+/// The two `sampleWithKLBackward` gradients of 16 elements for the scale-mixture prior.
+private struct MixtureSampleKLGradient: VectorStep {
+    let mu, rho, noise, gradSample: UnsafePointer<Float>
+    /// The upstream gradient of the KL.
+    let gradKL: Float
+    let mixture: MixtureLogDensity
+    let outMu, outRho: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    func run(_ i: Int, _ n: Int) {
+        let softplus = Softplus(rho.vector(at: i, lanes: n)), e = noise.vector(at: i, lanes: n)
+        let weight = mu.vector(at: i, lanes: n).addingProduct(softplus.value, e)
+        let gradWeight = gradKL * (weight * mixture.precision(weight)) + gradSample.vector(at: i, lanes: n)
+        outMu.store(gradWeight, at: i, lanes: n)
+        outRho.store(-gradKL * (1 / softplus.value) * softplus.sigmoid + gradWeight * e * softplus.sigmoid, at: i, lanes: n)
     }
 }
 

@@ -71,17 +71,25 @@ extension CPUBackend {
         let groupCount = groupCount(count)
         let tileCount = (groupCount + tileGroups - 1) / tileGroups
         Parallel.forEachChunk(tileCount, costPerItem: costPerGroup * tileGroups) { tiles in
-            withUnsafeTemporaryAllocation(of: UInt32Vector.self, capacity: 4 * tileGroups) { scratch in
-                let words = scratch.baseAddress!
-                for tile in tiles {
-                    let groups = (tile * tileGroups)..<min(groupCount, (tile + 1) * tileGroups)
-                    for group in groups {
-                        let w = Philox.words16(seed: random.seed, stream: random.stream, firstBlock: random.block(of: 64 * group))
-                        let slot = words + 4 * (group - groups.lowerBound)
-                        (slot[0], slot[1], slot[2], slot[3]) = w
-                    }
-                    use(groups, UnsafePointer(words))
+            drawTiles(tiles, groupCount: groupCount, random, use)
+        }
+    }
+
+    /// `drawTiles` for the tiles `tiles` (of `tileGroups` groups each, the last cut at
+    /// `groupCount`) alone, in order, on the calling thread.
+    @inline(__always)
+    static func drawTiles(_ tiles: Range<Int>, groupCount: Int, _ random: RandomStream,
+                          _ use: (_ groups: Range<Int>, _ words: UnsafePointer<UInt32Vector>) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt32Vector.self, capacity: 4 * tileGroups) { scratch in
+            let words = scratch.baseAddress!
+            for tile in tiles {
+                let groups = (tile * tileGroups)..<min(groupCount, (tile + 1) * tileGroups)
+                for group in groups {
+                    let w = Philox.words16(seed: random.seed, stream: random.stream, firstBlock: random.block(of: 64 * group))
+                    let slot = words + 4 * (group - groups.lowerBound)
+                    (slot[0], slot[1], slot[2], slot[3]) = w
                 }
+                use(groups, UnsafePointer(words))
             }
         }
     }

@@ -55,6 +55,34 @@ extension OpenCLBackend {
         return (dw, dmu, drho)
     }
 
+    /// `sampleGaussian`'s sample and noise with the per-element KL terms of `klGaussian` or
+    /// `mixtureKL` (kernel `sample_with_kl_gaussian` or `sample_with_kl_mixture`), summed by the
+    /// same deterministic `sumBuffer` as the unfused KL.
+    public func _sampleWithKL(_ mu: Tensor, _ rho: Tensor, prior: WeightPrior, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor, kl: Tensor) {
+        let count = mu.count
+        let (sample, sampleOut) = try makeTensor(mu.shape)
+        let (noise, noiseOut) = try makeTensor(mu.shape)
+        let terms = try makeBuffer(count: count)
+        let (kernel, priorArguments) = sampleWithKLKernel(prior)
+        try launch(.bayes, kernel, global: [chunks(count)],
+                   [.buffer(try buffer(mu)), .buffer(try buffer(rho)), .buffer(sampleOut), .buffer(noiseOut), .buffer(terms), .int(count),
+                    .ulong(random.seed), .ulong(random.stream), .ulong(random.firstBlock)] + priorArguments)
+        return (sample, noise, wrap(try sumBuffer(terms, count: count), .scalar))
+    }
+
+    /// Both paths' gradients of `sampleWithKL` for `μ` and `ρ` in one kernel
+    /// (`sample_with_kl_gaussian_backward` or `sample_with_kl_mixture_backward`), `gradKL` on the device.
+    public func _sampleWithKLBackward(_ mu: Tensor, _ rho: Tensor, _ noise: Tensor, prior: WeightPrior,
+                                      _ gradSample: Tensor, _ gradKL: Tensor) throws -> (mu: Tensor, rho: Tensor) {
+        let (dmu, dmuOut) = try makeTensor(mu.shape)
+        let (drho, drhoOut) = try makeTensor(mu.shape)
+        let (kernel, priorArguments) = sampleWithKLKernel(prior)
+        try launch(.bayes, kernel + "_backward", global: [chunks(mu.count)],
+                   [mu, rho, noise, gradSample, gradKL].map { .buffer(try buffer($0)) } + [.buffer(dmuOut), .buffer(drhoOut), .int(mu.count)]
+                   + priorArguments)
+        return (dmu, drho)
+    }
+
     /// Per-row VAE KL `-½ Σ_d (1 + λ - μ² - e^λ)` (kernel `kl_standard_normal`, one work-item per row).
     public func _klStandardNormal(_ mean: Tensor, _ logVariance: Tensor) throws -> Tensor {
         let (rows, cols) = (mean.shape[0], mean.shape[1])
@@ -98,6 +126,15 @@ extension OpenCLBackend {
         let terms = try makeBuffer(count: count)
         try launch(.bayes, kernel, global: [chunks(count)], inputs.map { .buffer(try buffer($0)) } + [.buffer(terms), .int(count)] + extra)
         return wrap(try sumBuffer(terms, count: count), .scalar)
+    }
+
+    /// The forward kernel of `sampleWithKL` for `prior` (its backward kernel adds `_backward`)
+    /// and the prior's arguments: `s`, or π, σ₁, σ₂.
+    private func sampleWithKLKernel(_ prior: WeightPrior) -> (String, [KernelArgument]) {
+        switch prior {
+        case let .gaussian(sigma): return ("sample_with_kl_gaussian", [.float(sigma)])
+        case let .scaleMixture(mixture): return ("sample_with_kl_mixture", priorArguments(mixture))
+        }
     }
 
     /// π, σ₁, σ₂ as kernel arguments.

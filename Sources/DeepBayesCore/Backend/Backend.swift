@@ -109,6 +109,9 @@ public protocol Backend: BackendPrimitives {
     func _mixtureKL(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior) throws -> Tensor
     func _mixtureKLBackward(_ sample: Tensor, _ mu: Tensor, _ rho: Tensor, prior: ScaleMixturePrior,
                             _ gradOutput: Tensor) throws -> (sample: Tensor, mu: Tensor, rho: Tensor)
+    func _sampleWithKL(_ mu: Tensor, _ rho: Tensor, prior: WeightPrior, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor, kl: Tensor)
+    func _sampleWithKLBackward(_ mu: Tensor, _ rho: Tensor, _ noise: Tensor, prior: WeightPrior,
+                               _ gradSample: Tensor, _ gradKL: Tensor) throws -> (mu: Tensor, rho: Tensor)
     func _klStandardNormal(_ mean: Tensor, _ logVariance: Tensor) throws -> Tensor
     func _klStandardNormalBackward(_ mean: Tensor, _ logVariance: Tensor, _ gradOutput: Tensor) throws -> (mean: Tensor, logVariance: Tensor)
 

@@ -23,6 +23,7 @@ public enum FusedKernel: String, Sendable, CaseIterable, Comparable {
     case dropoutMask
     case sampleGaussian, sampleGaussianBackward, sampleLocal, sampleLocalBackward
     case klGaussian, klGaussianBackward, mixtureKL, mixtureKLBackward, klStandardNormal, klStandardNormalBackward
+    case sampleWithKL, sampleWithKLBackward
     case sliceColumns, placeColumns, lstmCell, lstmCellBackward, gruCell, gruCellBackward
     case biasActivation, biasActivationBackward, batchNormStatistics, batchNormStatisticsBackward
     case sgdStep, adamStep, movingAverageStep, runningStatisticsUpdate

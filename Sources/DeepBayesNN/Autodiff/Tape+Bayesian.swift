@@ -11,6 +11,24 @@ extension Tape {
         }
     }
 
+    /// A weight tensor's reparameterized sample `w = μ + softplus(ρ)·ε` and the KL term of its
+    /// posterior against `prior` (see `FusedDefaults.sampleWithKL`): the draw and the values
+    /// of `sampleGaussian` followed by `klGaussian` or `mixtureKL`, as one operation with two
+    /// outputs, one fused kernel each way. An output whose gradient never arrives counts as a
+    /// zero gradient.
+    public func sampleWithKL(mu: Variable, rho: Variable, prior: WeightPrior, random: RandomStream) throws -> (sample: Variable, kl: Variable) {
+        let backend = self.backend
+        let (sample, noise, kl) = try backend.sampleWithKL(mu: mu.value, rho: rho.value, prior: prior, random: random)
+        let outputs = record([sample, kl], inputs: [mu, rho]) { upstream in
+            let gradSample = try upstream[0] ?? backend.zeros(sample.shape)
+            let gradKL = try upstream[1] ?? backend.zeros(.scalar)
+            let gradients = try backend.sampleWithKLBackward(mu: mu.value, rho: rho.value, noise: noise, prior: prior,
+                                                             gradSample: gradSample, gradKL: gradKL)
+            return [gradients.mu, gradients.rho]
+        }
+        return (outputs[0], outputs[1])
+    }
+
     /// Local reparameterization: pre-activations `b = m + √(v + 1e-8)·ε` from their mean `m` and
     /// variance `v`.
     public func sampleLocal(mean: Variable, variance: Variable, random: RandomStream) throws -> Variable {

@@ -18,24 +18,20 @@ public final class GaussianPosterior {
         rho = try initializer.constant(mu.shape, rhoInitial)
     }
 
-    /// A reparameterized sample, or `μ` itself when the pass does not sample weights.
-    func sample(_ context: ForwardContext) throws -> Variable {
+    /// A reparameterized sample and its KL term against `prior` (`Tape.sampleWithKL`), from the
+    /// pass's next random stream; for passes that sample weights.
+    func sampleWithKL(prior: WeightPrior, _ context: ForwardContext) throws -> (sample: Variable, kl: Variable) {
         let tape = context.tape
-        guard context.samplesWeights else { return tape.watch(mu) }
-        return try tape.sampleGaussian(mu: tape.watch(mu), rho: tape.watch(rho), random: context.nextRandomStream())
+        return try tape.sampleWithKL(mu: tape.watch(mu), rho: tape.watch(rho), prior: prior, random: context.nextRandomStream())
     }
 
-    /// The KL term of this tensor against `prior`; the mixture prior needs the sample
-    /// that was used (one is drawn when `sample` is nil).
-    func kl(prior: WeightPrior, sample: Variable?, _ context: ForwardContext) throws -> Variable {
+    /// The KL term of this tensor against `prior` for a pass that samples no weights (local
+    /// reparameterization): the closed form of a Gaussian prior, or the mixture's Monte-Carlo
+    /// term of a sample drawn for it alone.
+    func kl(prior: WeightPrior, _ context: ForwardContext) throws -> Variable {
+        guard case let .gaussian(sigma) = prior else { return try sampleWithKL(prior: prior, context).kl }
         let tape = context.tape
-        switch prior {
-        case let .gaussian(sigma):
-            return try tape.klGaussian(mu: tape.watch(mu), rho: tape.watch(rho), priorSigma: sigma)
-        case let .scaleMixture(mixture):
-            let w = try sample ?? self.sample(context)
-            return try tape.mixtureKL(sample: w, mu: tape.watch(mu), rho: tape.watch(rho), prior: mixture)
-        }
+        return try tape.klGaussian(mu: tape.watch(mu), rho: tape.watch(rho), priorSigma: sigma)
     }
 
     /// `σ² = softplus(ρ)²` on the tape.
@@ -71,23 +67,23 @@ struct BayesianLinearCore {
         }
         switch estimator {
         case .reparameterization:
-            let w = try weight.sample(context), b = try bias.sample(context)
-            let output = try tape.addBias(map(input, w), b, activation: activation)
-            context.addKL(try tape.add(weight.kl(prior: prior, sample: w, context), bias.kl(prior: prior, sample: b, context)))
+            let w = try weight.sampleWithKL(prior: prior, context), b = try bias.sampleWithKL(prior: prior, context)
+            let output = try tape.addBias(map(input, w.sample), b.sample, activation: activation)
+            context.addKL(try tape.add(w.kl, b.kl))
             return output
         case .localReparameterization:
             let mean = try tape.add(map(input, tape.watch(weight.mu)), tape.watch(bias.mu), alongAxis: 1)
             let variance = try tape.add(map(tape.apply(.square, input), weight.variance(context)), bias.variance(context), alongAxis: 1)
             let sample = try tape.sampleLocal(mean: mean, variance: variance, random: context.nextRandomStream())
-            context.addKL(try tape.add(weight.kl(prior: prior, sample: nil, context), bias.kl(prior: prior, sample: nil, context)))
+            context.addKL(try tape.add(weight.kl(prior: prior, context), bias.kl(prior: prior, context)))
             return try activation.map { try tape.apply($0, sample) } ?? sample
         case .flipout:
-            let w = try weight.sample(context), b = try bias.sample(context)
-            let perturbation = try tape.subtract(w, tape.watch(weight.mu))
+            let w = try weight.sampleWithKL(prior: prior, context), b = try bias.sampleWithKL(prior: prior, context)
+            let perturbation = try tape.subtract(w.sample, tape.watch(weight.mu))
             let mean = try map(input, tape.watch(weight.mu))
             let noise = try map(tape.multiply(input, randomSigns(input.shape, context)), perturbation)
-            let output = try tape.addBias(tape.add(mean, tape.multiply(noise, randomSigns(noise.shape, context))), b, activation: activation)
-            context.addKL(try tape.add(weight.kl(prior: prior, sample: w, context), bias.kl(prior: prior, sample: b, context)))
+            let output = try tape.addBias(tape.add(mean, tape.multiply(noise, randomSigns(noise.shape, context))), b.sample, activation: activation)
+            context.addKL(try tape.add(w.kl, b.kl))
             return output
         }
     }

@@ -66,8 +66,7 @@ final class RecurrentWeights {
             case let .point(parameter): return tape.watch(parameter)
             case let .bayesian(posterior):
                 guard context.samplesWeights, let prior else { return tape.watch(posterior.mu) }
-                let sample = try posterior.sample(context)
-                let term = try posterior.kl(prior: prior, sample: sample, context)
+                let (sample, term) = try posterior.sampleWithKL(prior: prior, context)
                 kl = try kl.map { try tape.add($0, term) } ?? term
                 return sample
             }

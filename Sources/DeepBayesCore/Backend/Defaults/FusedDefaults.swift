@@ -72,6 +72,13 @@ extension Backend {
                                    _ gradOutput: Tensor) throws -> (sample: Tensor, mu: Tensor, rho: Tensor) {
         try FusedDefaults.mixtureKLBackward(sample, mu, rho, prior: prior, gradOutput, on: self)
     }
+    public func _sampleWithKL(_ mu: Tensor, _ rho: Tensor, prior: WeightPrior, _ random: RandomStream) throws -> (sample: Tensor, noise: Tensor, kl: Tensor) {
+        try FusedDefaults.sampleWithKL(mu, rho, prior: prior, random, on: self)
+    }
+    public func _sampleWithKLBackward(_ mu: Tensor, _ rho: Tensor, _ noise: Tensor, prior: WeightPrior,
+                                      _ gradSample: Tensor, _ gradKL: Tensor) throws -> (mu: Tensor, rho: Tensor) {
+        try FusedDefaults.sampleWithKLBackward(mu, rho, noise, prior: prior, gradSample, gradKL, on: self)
+    }
     public func _klStandardNormal(_ mean: Tensor, _ logVariance: Tensor) throws -> Tensor {
         try FusedDefaults.klStandardNormal(mean, logVariance, on: self)
     }
