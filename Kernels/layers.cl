@@ -32,6 +32,15 @@ __kernel void bias_activation(int op, __global const float *x, __global const fl
     if (i < n) store16(unary_value(op, load16(x, i, n) + broadcast16(b, i, inner, period)), y, i, n);
 }
 
+// dx[i] = g[i] * act'(x[i] + b[(i / inner) % period]) (unary_backward's derivative), without the
+// bias gradient: the path of devices without work-group reductions, whose host then sums dx
+// with sum_broadcast. Work-item t handles i = 16t .. 16t+15.
+__kernel void bias_activation_input_gradient(int op, __global const float *x, __global const float *b, __global const float *g,
+                                             __global float *dx, int n, int inner, int period) {
+    int i = 16 * get_global_id(0);
+    if (i < n) store16(load16(g, i, n) * unary_derivative(op, load16(x, i, n) + broadcast16(b, i, inner, period)), dx, i, n);
+}
+
 // dx[i] = g[i] * act'(x[i] + b[j]) (unary_backward's derivative) over the `values` values of
 // feature j = the group's index, and db[j] = the sum of those dx: the bias gradient in the
 // same kernel, each work-item adding the dx it writes.

@@ -3,10 +3,11 @@ import DeepBayesCore
 /// `LayerKernels` (`Kernels/layers.cl`): the bias add with its activation and the gradient of
 /// the statistics, one work-item per 16 elements; the bias add's gradient and batch
 /// normalization's statistics, one work-group of `featureGroup` work-items per feature of
-/// axis 1 (the bias sum fused into the gradient's kernel). Those two run by their
-/// `FusedDefaults` where `featureGroupReductions` is off (CPU devices, where PoCL runs a barrier
-/// per work-item and thousands of small groups cost more than the launch they save) or the
-/// device's groups cannot be that large.
+/// axis 1 (the bias sum fused into the gradient's kernel). Where `featureGroupReductions` is
+/// off (CPU devices, where PoCL runs a barrier per work-item and thousands of small groups cost
+/// more than the launch they save) or the device's groups cannot be that large, the bias
+/// gradient is instead `sum_broadcast` of the input gradient (kernel
+/// `bias_activation_input_gradient`), and the statistics run by their `FusedDefaults`.
 ///
 /// Fusing the bias sum costs no parallelism: the `sumBroadcast` it replaces runs one work-item
 /// per feature, the fused kernel `featureGroup` of them per feature, and its gradient, written
@@ -32,7 +33,11 @@ extension OpenCLBackend {
     public func _biasActivationBackward(_ x: Tensor, _ bias: Tensor, _ activation: UnaryOp, _ gradOutput: Tensor,
                                         broadcast: Broadcast) throws -> (input: Tensor, bias: Tensor) {
         guard try fitsFeatureGroup("bias_activation_backward") else {
-            return try FusedDefaults.biasActivationBackward(x, bias, activation, gradOutput, broadcast: broadcast, on: self)
+            let (gradInput, inputOut) = try makeTensor(x.shape)
+            try launch(.layers, "bias_activation_input_gradient", options: Self.layerOptions, global: [chunks(x.count)],
+                       [.int(Int(activation.code)), .buffer(try buffer(x)), .buffer(try buffer(bias)), .buffer(try buffer(gradOutput)),
+                        .buffer(inputOut), .int(x.count), .int(broadcast.inner), .int(broadcast.period)])
+            return (gradInput, try _sumBroadcast(gradInput, broadcast: broadcast))
         }
         let (gradInput, inputOut) = try makeTensor(x.shape), (gradBias, biasOut) = try makeTensor([broadcast.period])
         try launch(.layers, "bias_activation_backward", options: Self.layerOptions, global: [broadcast.period * Self.featureGroup],

@@ -22,7 +22,8 @@ public final class OpenCLBackend: Backend {
     var blockedConfiguration: GemmConfiguration?
 
     /// Whether the bias add's gradient and the batch statistics run as one work-group per
-    /// feature (`Kernels/layers.cl`); otherwise by their `FusedDefaults`. On by default off CPU
+    /// feature (`Kernels/layers.cl`); otherwise the bias gradient is summed by `sum_broadcast`
+    /// and the statistics run by their `FusedDefaults`. On by default off CPU
     /// devices (`OpenCLDevice.prefersFeatureGroupReductions`); either way is correct.
     public var featureGroupReductions: Bool
 
@@ -82,9 +83,9 @@ public final class OpenCLBackend: Backend {
 
     /// The fused kernels this backend runs as its own OpenCL kernels: all but `expand` and
     /// `runningStatisticsUpdate`, which use `FusedDefaults`, and without `featureGroupReductions`
-    /// the two per-feature ones, `biasActivationBackward` and `batchNormStatistics`.
+    /// `batchNormStatistics`.
     static func nativeKernels(featureGroupReductions: Bool) -> Set<FusedKernel> {
-        let composed: Set<FusedKernel> = featureGroupReductions ? [] : [.biasActivationBackward, .batchNormStatistics]
+        let composed: Set<FusedKernel> = featureGroupReductions ? [] : [.batchNormStatistics]
         return Set(FusedKernel.allCases).subtracting(composed.union([.expand, .runningStatisticsUpdate]))
     }
 }
