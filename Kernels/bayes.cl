@@ -40,12 +40,16 @@ __kernel void sample_local_backward(__global const float *variance, __global con
     if (i < n) store16(load16(g, i, n) * load16(eps, i, n) / (2.0f * sqrt(load16(variance, i, n) + 1e-8f)), dv, i, n);
 }
 
-// terms[i] = log(s / sigma) + (sigma^2 + mu^2) / (2 s^2) - 1/2, summed afterwards.
+// KL(N(m, sigma^2) || N(0, s^2)) = log(s / sigma) + (sigma^2 + m^2) / (2 s^2) - 1/2, per element.
+float16 gaussian_kl_term16(float16 m, float16 sigma, float s) {
+    return log(s) - log(sigma) + (sigma * sigma + m * m) / (2.0f * s * s) - 0.5f;
+}
+
+// terms[i] = gaussian_kl_term16 of element i, summed afterwards.
 __kernel void kl_gaussian_terms(__global const float *mu, __global const float *rho, __global float *terms, int n, float s) {
     int i = 16 * get_global_id(0);
     if (i >= n) return;
-    float16 sigma = stable_softplus16(load16(rho, i, n)), m = load16(mu, i, n);
-    store16(log(s) - log(sigma) + (sigma * sigma + m * m) / (2.0f * s * s) - 0.5f, terms, i, n);
+    store16(gaussian_kl_term16(load16(mu, i, n), stable_softplus16(load16(rho, i, n)), s), terms, i, n);
 }
 
 // dmu = g mu / s^2, drho = g (sigma / s^2 - 1 / sigma) sigmoid(rho), g = gout[0].
@@ -72,15 +76,26 @@ float16 mixture_log_prior(float16 w, float pi, float s1, float s2, float16 *r1, 
     return lse;
 }
 
-// terms[i] = log N(w; mu, sigma^2) - log p(w) for the scale-mixture prior, summed afterwards.
+// log N(w; m, sigma^2) - log p(w) for the scale-mixture prior, per element.
+float16 mixture_kl_term16(float16 w, float16 m, float16 sigma, float pi, float s1, float s2) {
+    float16 d = (w - m) / sigma;
+    float16 r1, r2;
+    return -log(sigma) - 0.5f * d * d - mixture_log_prior(w, pi, s1, s2, &r1, &r2);
+}
+
+// d/dw of -log p(w): w (r1 / s1^2 + r2 / s2^2) with the responsibilities at w.
+float16 mixture_prior_slope16(float16 w, float pi, float s1, float s2) {
+    float16 r1, r2;
+    mixture_log_prior(w, pi, s1, s2, &r1, &r2);
+    return r1 * (w / s1) / s1 + r2 * (w / s2) / s2;
+}
+
+// terms[i] = mixture_kl_term16 of element i, summed afterwards.
 __kernel void mixture_kl_terms(__global const float *w, __global const float *mu, __global const float *rho, __global float *terms,
                                int n, float pi, float s1, float s2) {
     int i = 16 * get_global_id(0);
     if (i >= n) return;
-    float16 wv = load16(w, i, n), sigma = stable_softplus16(load16(rho, i, n));
-    float16 d = (wv - load16(mu, i, n)) / sigma;
-    float16 r1, r2;
-    store16(-log(sigma) - 0.5f * d * d - mixture_log_prior(wv, pi, s1, s2, &r1, &r2), terms, i, n);
+    store16(mixture_kl_term16(load16(w, i, n), load16(mu, i, n), stable_softplus16(load16(rho, i, n)), pi, s1, s2), terms, i, n);
 }
 
 // With g = gout[0]: dw = g (-(w - mu) / sigma^2 + w (r1 / s1^2 + r2 / s2^2)),
@@ -93,16 +108,13 @@ __kernel void mixture_kl_backward(__global const float *w, __global const float 
     float g = gout[0];
     float16 wv = load16(w, i, n), r = load16(rho, i, n), sigma = stable_softplus16(r);
     float16 d = (wv - load16(mu, i, n)) / sigma;
-    float16 r1, r2;
-    mixture_log_prior(wv, pi, s1, s2, &r1, &r2);
-    float16 priorSlope = r1 * (wv / s1) / s1 + r2 * (wv / s2) / s2;
-    store16(g * (-d / sigma + priorSlope), dw, i, n);
+    store16(g * (-d / sigma + mixture_prior_slope16(wv, pi, s1, s2)), dw, i, n);
     store16(g * d / sigma, dmu, i, n);
     store16(g * ((d * d - 1.0f) / sigma) * stable_sigmoid16(r), drho, i, n);
 }
 
 // sampleWithKL for the prior N(0, s^2): sample_gaussian's w and eps with kl_gaussian_terms'
-// terms (summed afterwards), each by the same expression as there.
+// terms (summed afterwards).
 __kernel void sample_with_kl_gaussian(__global const float *mu, __global const float *rho, __global float *w, __global float *eps,
                                       __global float *terms, int n, ulong seed, ulong stream, ulong first_block, float s) {
     int t = get_global_id(0), i = 16 * t;
@@ -111,7 +123,7 @@ __kernel void sample_with_kl_gaussian(__global const float *mu, __global const f
     float16 m = load16(mu, i, n), sigma = stable_softplus16(load16(rho, i, n));
     store16(e, eps, i, n);
     store16(m + sigma * e, w, i, n);
-    store16(log(s) - log(sigma) + (sigma * sigma + m * m) / (2.0f * s * s) - 0.5f, terms, i, n);
+    store16(gaussian_kl_term16(m, sigma, s), terms, i, n);
 }
 
 // sampleWithKL for the scale-mixture prior: sample_gaussian's w and eps with mixture_kl_terms'
@@ -126,9 +138,7 @@ __kernel void sample_with_kl_mixture(__global const float *mu, __global const fl
     float16 wv = m + sigma * e;
     store16(e, eps, i, n);
     store16(wv, w, i, n);
-    float16 d = (wv - m) / sigma;
-    float16 r1, r2;
-    store16(-log(sigma) - 0.5f * d * d - mixture_log_prior(wv, pi, s1, s2, &r1, &r2), terms, i, n);
+    store16(mixture_kl_term16(wv, m, sigma, pi, s1, s2), terms, i, n);
 }
 
 // Gradients of <gw, w> + g kl for the prior N(0, s^2), g = gout[0]:
@@ -155,10 +165,7 @@ __kernel void sample_with_kl_mixture_backward(__global const float *mu, __global
     if (i >= n) return;
     float g = gout[0];
     float16 r = load16(rho, i, n), sigma = stable_softplus16(r), slope = stable_sigmoid16(r), e = load16(eps, i, n);
-    float16 wv = load16(mu, i, n) + sigma * e;
-    float16 r1, r2;
-    mixture_log_prior(wv, pi, s1, s2, &r1, &r2);
-    float16 dw = g * (r1 * (wv / s1) / s1 + r2 * (wv / s2) / s2) + load16(gw, i, n);
+    float16 dw = g * mixture_prior_slope16(load16(mu, i, n) + sigma * e, pi, s1, s2) + load16(gw, i, n);
     store16(dw, dmu, i, n);
     store16(-g / sigma * slope + dw * e * slope, drho, i, n);
 }
