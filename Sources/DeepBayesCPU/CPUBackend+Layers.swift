@@ -57,9 +57,7 @@ extension CPUBackend {
     public func _batchNormStatistics(_ x: Tensor, broadcast: Broadcast) throws -> (mean: Tensor, variance: Tensor) {
         let input = try values(x), pieces = BroadcastPieces(count: x.count, broadcast: broadcast)
         let scale = 1 / Float(x.count / broadcast.period)
-        let sums = try pieces.total(on: self) { piece, accumulator in
-            for row in pieces.rows(of: piece) { pieces.accumulate(input + row * pieces.rowLength, into: accumulator) }
-        }
+        let sums = try _sumBroadcast(x, broadcast: broadcast)
         let (mean, mu) = try makeTensor([broadcast.period])
         let sum = try values(sums)
         for j in 0..<broadcast.period { mu[j] = sum[j] * scale }
