@@ -26,7 +26,7 @@ struct DeviceGemmTuning: GemmTuningDevice {
     /// Whether the device's work-group and local memory limits admit `configuration`.
     func fits(_ configuration: GemmConfiguration) -> Bool { configuration.fits(backend.device) }
 
-    /// Uniform operands in [-1, 1) for `problem`, uploaded once.
+    /// Pseudo-random operands in (-1, 1] for `problem`, uploaded once.
     func trials(of problem: MatmulGeometry) throws -> any GemmTrials { try DeviceGemmTrials(backend: backend, problem: problem) }
 }
 

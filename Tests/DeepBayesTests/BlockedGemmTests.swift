@@ -113,21 +113,12 @@ import Testing
     /// Candidate 2 is the fastest, then 4.
     static let times = [5.0, 4.0, 1.0, 3.0, 2.0, 6.0]
 
-    /// A new cache folder, not yet created, inside a new private folder under the temporary
-    /// directory (never the user's cache; a folder directly in a sticky `/tmp` is not trusted).
-    /// Remove `parent` when done.
-    static func temporaryFolder() throws -> (folder: DeviceCacheFolder, parent: URL) {
-        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("gemm-tuner-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        return (DeviceCacheFolder(url: parent.appendingPathComponent("cache", isDirectory: true)), parent)
-    }
-
     static func record(in folder: DeviceCacheFolder, identity: String = identity) -> GemmTuningRecord? {
         folder.read(GemmTuner.fileName(identity: identity), maximumBytes: GemmTuner.maximumRecordBytes).flatMap(GemmTuningRecord.decoded)
     }
 
     @Test func firstRunTunesAndWritesSecondReadsWithoutMeasuring() throws {
-        let (folder, parent) = try Self.temporaryFolder()
+        let (folder, parent) = try DeviceCacheFolder.temporary()
         defer { try? FileManager.default.removeItem(at: parent) }
         let first = FakeDevice(identity: Self.identity, seconds: Self.times)
         let chosen = try GemmTuner(folder: folder, problem: Self.problem).choice(for: first)
@@ -142,7 +133,7 @@ import Testing
     }
 
     @Test func newDriverVersionTunesAgain() throws {
-        let (folder, parent) = try Self.temporaryFolder()
+        let (folder, parent) = try DeviceCacheFolder.temporary()
         defer { try? FileManager.default.removeItem(at: parent) }
         _ = try GemmTuner(folder: folder, problem: Self.problem).choice(for: FakeDevice(identity: Self.identity, seconds: Self.times))
         let updated = FakeDevice(identity: "Platform | Device | OpenCL 3.0 | driver 2.0", seconds: Self.times.reversed())
@@ -152,7 +143,7 @@ import Testing
     }
 
     @Test func foreignOrCorruptFileIsIgnoredAndReplaced() throws {
-        let (folder, parent) = try Self.temporaryFolder()
+        let (folder, parent) = try DeviceCacheFolder.temporary()
         defer { try? FileManager.default.removeItem(at: parent) }
         let name = GemmTuner.fileName(identity: Self.identity)
         for contents in [Data("{\"identity\": tr".utf8), Data(repeating: 0xFF, count: 100),
@@ -190,7 +181,7 @@ import Testing
     /// candidate checked and timed on a small odd-sized problem, the choice written and read.
     @Test(.enabled(if: TestBackends.available["opencl"] != nil, "no OpenCL device here"))
     func tunesOnThisDevice() throws {
-        let (folder, parent) = try Self.temporaryFolder()
+        let (folder, parent) = try DeviceCacheFolder.temporary()
         defer { try? FileManager.default.removeItem(at: parent) }
         let backend = try #require(try OpenCLBackend.factory.make(nil) as? OpenCLBackend)
         let device = DeviceGemmTuning(backend: backend)

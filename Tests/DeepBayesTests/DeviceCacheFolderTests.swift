@@ -2,15 +2,19 @@
 import Foundation
 import Testing
 
+extension DeviceCacheFolder {
+    /// A cache folder of a test's own, never the user's: `cache/` inside a new private folder
+    /// `root` under the system's temporary directory, not yet created (the first write makes
+    /// it). Remove `root` when done.
+    static func temporary() throws -> (folder: DeviceCacheFolder, root: URL) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("deepbayes-cache-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return (DeviceCacheFolder(url: root.appendingPathComponent("cache", isDirectory: true)), root)
+    }
+}
+
 /// Where the OpenCL backend's on-disk cache lives, and that it reads only what it may trust.
 @Suite struct DeviceCacheFolderTests {
-    /// A fresh private folder under the system's temporary folder.
-    private func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("deepbayes-cache-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        return url
-    }
-
     @Test func environmentChoosesTheFolder() {
         #expect(DeviceCacheFolder.fromEnvironment(["DEEPBAYES_CACHE": "/a/b", "HOME": "/h"])?.url.path == "/a/b")
         #expect(DeviceCacheFolder.fromEnvironment(["DEEPBAYES_CACHE": "", "HOME": "/h"]) == nil)
@@ -20,7 +24,7 @@ import Testing
     }
 
     @Test func writtenFilesReadBackWithinTheirLimit() throws {
-        let root = try temporaryFolder()
+        let root = try DeviceCacheFolder.temporary().root
         defer { try? FileManager.default.removeItem(at: root) }
         let folder = DeviceCacheFolder(url: root.appendingPathComponent("made/on/demand", isDirectory: true))
         #expect(folder.read("tuning.json", maximumBytes: 100) == nil)
@@ -35,15 +39,14 @@ import Testing
     }
 
     @Test func aFolderEveryUserMayWriteIsNotRead() throws {
-        let root = try temporaryFolder()
+        let (folder, root) = try DeviceCacheFolder.temporary()
         defer { try? FileManager.default.removeItem(at: root) }
-        let folder = DeviceCacheFolder(url: root)
         #expect(folder.write(Data("binary".utf8), as: "program.bin"))
         #expect(folder.read("program.bin", maximumBytes: 100) == Data("binary".utf8))
-        try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: root.appendingPathComponent("program.bin").path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: folder.url.appendingPathComponent("program.bin").path)
         #expect(folder.read("program.bin", maximumBytes: 100) == nil)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: root.appendingPathComponent("program.bin").path)
-        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: root.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: folder.url.appendingPathComponent("program.bin").path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.url.path)
         #expect(folder.read("program.bin", maximumBytes: 100) == nil)
         #expect(!folder.write(Data("other".utf8), as: "program.bin"))
     }

@@ -15,15 +15,6 @@ import Testing
     /// Inputs of the kernel the tests run (`unary` of `elementwise.cl`).
     static let input: [Float] = (0 ..< 37).map { Float($0) * 0.25 - 4 }
 
-    /// A fresh cache folder `…/deepbayes-programs-<uuid>/cache` whose parent is private, so
-    /// `TrustedLocation` accepts it (a folder straight in sticky `/tmp` is refused).
-    static func temporaryFolder() throws -> DeviceCacheFolder {
-        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("deepbayes-programs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-        #expect(chmod(parent.path, 0o755) == 0)
-        return DeviceCacheFolder(url: parent.appendingPathComponent("cache", isDirectory: true))
-    }
-
     /// A restart: a new runtime (context, queue, program cache) on `device` and `folder`, the
     /// `elementwise` program built by running `sigmoid` on `input`; returns how the program was
     /// obtained and the output.
@@ -41,8 +32,8 @@ import Testing
 
     @Test(.enabled(if: device != nil, "no OpenCL device here"))
     func aRestartLoadsTheBinaryAndComputesTheSameResult() throws {
-        let folder = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder.url.deletingLastPathComponent()) }
+        let (folder, root) = try DeviceCacheFolder.temporary()
+        defer { try? FileManager.default.removeItem(at: root) }
         let first = try Self.run(on: Self.device!, folder: folder)
         #expect(first.origin == .source)
         #expect(Self.binaryFiles(folder).count == 1)
@@ -54,8 +45,8 @@ import Testing
 
     @Test(.enabled(if: device != nil, "no OpenCL device here"))
     func anotherDriverDoesNotReuseTheBinary() throws {
-        let folder = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder.url.deletingLastPathComponent()) }
+        let (folder, root) = try DeviceCacheFolder.temporary()
+        defer { try? FileManager.default.removeItem(at: root) }
         let device = Self.device!
         let upgraded = OpenCLDevice(id: device.id, platformName: device.platformName, name: device.name, type: device.type,
                                     computeUnits: device.computeUnits, globalMemoryBytes: device.globalMemoryBytes,
@@ -73,8 +64,8 @@ import Testing
     @Test(.enabled(if: device != nil, "no OpenCL device here"),
           arguments: ["garbage", "truncated", "empty", "wrong key", "trailing bytes"])
     func aDamagedFileIsIgnoredAndRewritten(damage: String) throws {
-        let folder = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder.url.deletingLastPathComponent()) }
+        let (folder, root) = try DeviceCacheFolder.temporary()
+        defer { try? FileManager.default.removeItem(at: root) }
         let built = try Self.run(on: Self.device!, folder: folder)
         let file = try #require(Self.binaryFiles(folder).first)
         let good = try Data(contentsOf: file)
